@@ -1,0 +1,105 @@
+/*
+ * plan.h - the plan as pure data: remote objects as stored or read, the
+ * drift found by a refresh, and the ordered changes apply will make.
+ * diff.c makes a plan; render_*.c print it; planfile.c saves and loads it;
+ * apply.c carries it out.
+ *
+ * Ownership: a struct tsk_plan owns every change, drift entry, string and
+ * cJSON object in it; tsk_plan_free() releases all of it. A struct
+ * tsk_object owns its strings and attrs (tsk_object_release()).
+ */
+#ifndef TSK_PLAN_H
+#define TSK_PLAN_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "planner/util/util.h"
+
+/* A managed object as the state records it, or as a refresh read it. */
+struct tsk_object {
+    char *addr, *type, *provider;
+    char *id;     /* remote id */
+    cJSON *attrs; /* attributes, computed ones included */
+    TSK_ARRAY(char *) sensitive; /* sensitive attribute paths */
+    TSK_ARRAY(char *) deps;      /* addresses it depended on */
+    int tainted;
+};
+void tsk_object_release(struct tsk_object *o);
+
+enum tsk_action {
+    TSK_NOOP,
+    TSK_CREATE,
+    TSK_READ,
+    TSK_UPDATE,
+    TSK_DELETE,
+    TSK_REPLACE_DC, /* delete, then create */
+    TSK_REPLACE_CD, /* create, then delete */
+};
+
+/* Why an action was chosen (Terraform's action_reason values). */
+enum tsk_reason {
+    TSK_REASON_NONE,
+    TSK_REASON_TAINTED,           /* replace_because_tainted */
+    TSK_REASON_REQUESTED,         /* replace_by_request (-replace=) */
+    TSK_REASON_CANNOT_UPDATE,     /* replace_because_cannot_update */
+    TSK_REASON_NO_CONFIG,         /* delete_because_no_resource_config */
+    TSK_REASON_DESTROY,           /* plan -destroy / destroy */
+};
+
+struct tsk_change {
+    char *addr, *type, *name, *provider;
+    enum tsk_action action;
+    enum tsk_reason reason;
+    char *id;             /* remote id of the prior object, or NULL */
+    cJSON *before;        /* prior attributes, or NULL (create) */
+    cJSON *after;         /* planned attributes, or NULL (delete) */
+    cJSON *after_unknown; /* object: attr -> true where unknown until apply */
+    TSK_ARRAY(char *) sensitive;     /* sensitive paths (before and after) */
+    TSK_ARRAY(char *) replace_paths; /* force_new attributes that changed */
+    TSK_ARRAY(char *) deps;          /* addresses this change waits for */
+    uint32_t node;        /* graph node index, UINT32_MAX when none */
+    const char *function; /* model function key, for per-function tables */
+};
+
+enum tsk_drift_kind { TSK_DRIFT_CHANGED, TSK_DRIFT_DELETED };
+
+struct tsk_drift {
+    char *addr, *type, *provider, *id;
+    enum tsk_drift_kind kind;
+    cJSON *state_attrs;  /* as stored */
+    cJSON *remote_attrs; /* as read, NULL when deleted */
+    TSK_ARRAY(char *) paths;     /* attribute paths that differ */
+    TSK_ARRAY(char *) sensitive;
+};
+
+struct tsk_git_info {
+    char *commit; /* full hex id, or NULL outside a repository */
+    char *branch; /* or NULL when detached */
+    int dirty;
+};
+
+struct tsk_plan {
+    TSK_ARRAY(struct tsk_change) changes; /* in the order apply runs them */
+    TSK_ARRAY(struct tsk_drift) drift;
+    char *lineage;      /* state lineage, NULL for no state yet */
+    int64_t serial;     /* state serial the plan was made against */
+    char *config_digest;/* sha256 of the configuration files */
+    char *tool_version;
+    char *provider;     /* provider name */
+    struct tsk_git_info git;
+    int destroy;        /* made with -destroy */
+    int refresh_only;
+    int errored;        /* planning hit errors: never apply */
+    cJSON *cost;        /* cost estimate (cost.c), or NULL */
+};
+
+void tsk_plan_free(struct tsk_plan *p);
+/** Counts of changes to add, change and destroy, as in Terraform. */
+void tsk_plan_counts(const struct tsk_plan *p, int *add, int *change,
+                     int *destroy);
+/** Terraform's action names: ["create"], ["delete","create"], ... */
+cJSON *tsk_action_json(enum tsk_action a);
+const char *tsk_reason_name(enum tsk_reason r); /* NULL for NONE */
+
+#endif
