@@ -1,0 +1,169 @@
+/* cost.c - monthly cost estimate per function (see cost.h for the model). */
+#include "cost.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int tsk_prices__has_region(const struct tsk_price_table *pt,
+                           const char *region);
+size_t tsk_prices__rows(const struct tsk_price_table *pt, const char *region,
+                        int arm64, const char *component, double *prices,
+                        double *limits, size_t max);
+
+/* Quantities of one function before prices are applied. */
+struct qty {
+    double req, ping_req;       /* requests: invocations, warm-up pings */
+    double od_gbs, ping_gbs;    /* on-demand duration GB-s */
+    double pc_gbs, pc_dur_gbs;  /* provisioned capacity, duration on it */
+    double eph_gbs;             /* ephemeral storage above 512 MB */
+};
+
+static void quantities(const struct tsk_cost_input *in, struct qty *q)
+{
+    double mem_gb = in->memory_mb / 1024.0;
+    double inv = in->usage_known ? in->monthly_invocations : 0.0;
+    double avg_s = in->usage_known ? in->avg_duration_ms / 1000.0 : 0.0;
+    double ping_s = TSK_COST_PING_MS / 1000.0;
+    double on_pc = 0.0;
+
+    memset(q, 0, sizeof(*q));
+    if (in->pc_units > 0) {
+        double capacity_s = in->pc_units * TSK_COST_MONTH_SECONDS;
+        double used_s = inv * avg_s;
+        q->pc_gbs = in->pc_units * mem_gb * TSK_COST_MONTH_SECONDS;
+        /* invocations that fit in the capacity run at the PC rate */
+        on_pc = used_s > 0 ? (capacity_s >= used_s ? 1.0 : capacity_s / used_s)
+                           : 0.0;
+    }
+    q->req = inv;
+    q->ping_req = in->pings_per_month;
+    q->pc_dur_gbs = inv * on_pc * avg_s * mem_gb;
+    q->od_gbs = inv * (1.0 - on_pc) * avg_s * mem_gb;
+    q->ping_gbs = in->pings_per_month * ping_s * mem_gb;
+    if (in->ephemeral_mb > 512.0)
+        q->eph_gbs = (in->ephemeral_mb - 512.0) / 1024.0 *
+                     (inv * avg_s + in->pings_per_month * ping_s);
+}
+
+/* Cost of gbs GB-s of on-demand duration under the tiers of one arch. */
+static double tiered_cost(const struct tsk_price_table *pt,
+                          const char *region, int arm64, double gbs)
+{
+    double prices[8], limits[8], cost = 0.0, left = gbs;
+    size_t n = tsk_prices__rows(pt, region, arm64, "duration", prices,
+                                limits, 8);
+    for (size_t i = 0; i < n && left > 0; i++) {
+        double take = (limits[i] < 0 || i == n - 1) ? left
+                      : (left < limits[i] ? left : limits[i]);
+        cost += take * prices[i];
+        left -= take;
+    }
+    return cost;
+}
+
+static void add_line(struct tsk_cost_fn *fn, const char *component,
+                     double quantity, const char *unit, double unit_price)
+{
+    if (quantity <= 0)
+        return;
+    struct tsk_cost_line *l = TSK_ARRAY_PUSH(fn->lines);
+    l->component = component;
+    l->quantity = quantity;
+    l->unit = unit;
+    l->unit_price = unit_price;
+    l->monthly = quantity * unit_price;
+    fn->monthly += l->monthly;
+}
+
+/* Free-tier factors: the share of requests and GB-s that is billed. */
+static void free_tier_factors(const struct tsk_price_table *pt,
+                              const char *region, const struct qty *q,
+                              size_t n, double *req_f, double *gbs_f)
+{
+    double req = 0, gbs = 0;
+    double free_req = tsk_prices_unit(pt, region, 0, "free_requests");
+    double free_gbs = tsk_prices_unit(pt, region, 0, "free_duration");
+    for (size_t i = 0; i < n; i++) {
+        req += q[i].req + q[i].ping_req;
+        gbs += q[i].od_gbs + q[i].ping_gbs;
+    }
+    *req_f = req > free_req ? (req - free_req) / req : 0.0;
+    *gbs_f = gbs > free_gbs ? (gbs - free_gbs) / gbs : 0.0;
+}
+
+int tsk_cost_estimate(struct tsk_cost_estimate *out,
+                      const struct tsk_price_table *pt, const char *region,
+                      const struct tsk_cost_input *in, size_t n,
+                      int free_tier, struct tsk_diags *d)
+{
+    struct qty *q = tsk_xcalloc(n ? n : 1, sizeof(*q));
+    double req_f = 1.0, gbs_f = 1.0, total_gbs[2] = {0, 0};
+    const char *want = region && *region ? region : "us-east-1";
+    (void)d;
+
+    memset(out, 0, sizeof(*out));
+    out->region = tsk_xstrdup(want);
+    if (!tsk_prices__has_region(pt, want)) {
+        out->note = tsk_xasprintf("no prices for region %s in the table: "
+                                  "priced as us-east-1", want);
+        want = "us-east-1";
+    }
+    out->price_date = tsk_xstrdup(tsk_prices_date(pt));
+    out->free_tier = free_tier;
+    for (size_t i = 0; i < n; i++)
+        quantities(&in[i], &q[i]);
+    if (free_tier)
+        free_tier_factors(pt, want, q, n, &req_f, &gbs_f);
+    for (size_t i = 0; i < n; i++)
+        total_gbs[in[i].arm64 != 0] += (q[i].od_gbs + q[i].ping_gbs) * gbs_f;
+    /* the blended duration price of each architecture's tiers */
+    double blended[2];
+    for (int a = 0; a < 2; a++)
+        blended[a] = total_gbs[a] > 0
+                         ? tiered_cost(pt, want, a, total_gbs[a]) / total_gbs[a]
+                         : tsk_prices_unit(pt, want, a, "duration");
+
+    for (size_t i = 0; i < n; i++) {
+        int a = in[i].arm64 != 0;
+        struct tsk_cost_fn *fn = TSK_ARRAY_PUSH(out->fns);
+        fn->function = tsk_xstrdup(in[i].function);
+        fn->depends_on_usage = !in[i].usage_known;
+        double rp = tsk_prices_unit(pt, want, a, "requests");
+        add_line(fn, "requests", q[i].req * req_f, "request", rp);
+        add_line(fn, "duration", q[i].od_gbs * gbs_f, "GB-s", blended[a]);
+        add_line(fn, "provisioned_concurrency", q[i].pc_gbs, "GB-s",
+                 tsk_prices_unit(pt, want, a, "provisioned_concurrency"));
+        add_line(fn, "provisioned_duration", q[i].pc_dur_gbs, "GB-s",
+                 tsk_prices_unit(pt, want, a, "provisioned_duration"));
+        add_line(fn, "warmup_requests", q[i].ping_req * req_f, "request", rp);
+        add_line(fn, "warmup_duration", q[i].ping_gbs * gbs_f, "GB-s",
+                 blended[a]);
+        add_line(fn, "ephemeral_storage", q[i].eph_gbs, "GB-s",
+                 tsk_prices_unit(pt, want, a, "ephemeral_storage"));
+        out->total += fn->monthly;
+    }
+    free(q);
+    return 0;
+}
+
+void tsk_cost_estimate_release(struct tsk_cost_estimate *e)
+{
+    for (size_t i = 0; i < e->fns.n; i++) {
+        free(e->fns.v[i].function);
+        TSK_ARRAY_FREE(e->fns.v[i].lines);
+    }
+    TSK_ARRAY_FREE(e->fns);
+    free(e->region);
+    free(e->price_date);
+    free(e->note);
+    memset(e, 0, sizeof(*e));
+}
+
+const struct tsk_cost_fn *tsk_cost_find(const struct tsk_cost_estimate *e,
+                                        const char *function)
+{
+    for (size_t i = 0; i < e->fns.n; i++)
+        if (strcmp(e->fns.v[i].function, function) == 0)
+            return &e->fns.v[i];
+    return NULL;
+}
