@@ -1,0 +1,185 @@
+/* cost_model.c - cost inputs from the model and from stored objects. */
+#include "cost_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/model.h"
+
+static double pings_per_month(const struct tsk_model_function *f)
+{
+    if (!f->pre_warming.on || f->pre_warming.interval <= 0)
+        return 0.0;
+    double conc = f->pre_warming.concurrency > 0 ? f->pre_warming.concurrency
+                                                 : 1;
+    if (f->keep_warm.on && f->keep_warm.min_instances > conc)
+        conc = (double)f->keep_warm.min_instances;
+    return TSK_COST_MONTH_SECONDS / (double)f->pre_warming.interval * conc;
+}
+
+static void usage_from(const struct tsk_model_function *f,
+                       struct tsk_cost_input *in)
+{
+    in->ephemeral_mb = 512;
+    if (f && f->expected.set) {
+        in->usage_known = 1;
+        in->monthly_invocations = (double)f->expected.monthly_invocations;
+        in->avg_duration_ms = f->expected.avg_duration_ms;
+    }
+}
+
+void tsk_cost_inputs_from_model(const struct tsk_model *m,
+                                struct tsk_cost_input **in, size_t *n)
+{
+    *n = m->functions.n;
+    *in = tsk_xcalloc(*n ? *n : 1, sizeof(**in));
+    for (size_t i = 0; i < m->functions.n; i++) {
+        const struct tsk_model_function *f = &m->functions.v[i];
+        struct tsk_cost_input *c = &(*in)[i];
+        c->function = f->key;
+        c->arm64 = f->architecture == TSK_MODEL_ARCH_ARM64;
+        c->memory_mb = (double)f->memory_size;
+        usage_from(f, c);
+        if (f->provisioned.on)
+            c->pc_units = (double)f->provisioned.concurrency;
+        c->pings_per_month = pings_per_month(f);
+    }
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static double num_attr(const cJSON *attrs, const char *const *names)
+{
+    for (; *names; names++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(attrs, *names);
+        if (cJSON_IsNumber(v))
+            return v->valuedouble;
+    }
+    return 0.0;
+}
+
+/* The model function key an object belongs to: its "function" attribute
+ * when it has one, else the name part of its address up to the first
+ * suffix the lowering adds ("api_warmup" -> "api" when "api" is known). */
+static const char *object_function(const struct tsk_object *o,
+                                   struct tsk_cost_input *in, size_t n)
+{
+    const char *name = strchr(o->addr, '.');
+    name = name ? name + 1 : o->addr;
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(o->attrs, "function");
+    if (cJSON_IsString(fn)) {
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(in[i].function, fn->valuestring) == 0)
+                return in[i].function;
+    }
+    const char *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(in[i].function);
+        if (strncmp(name, in[i].function, len) == 0 &&
+            (name[len] == '\0' || name[len] == '_') && len > best_len) {
+            best = in[i].function;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+/* Seconds between ticks of "rate(N unit)", or 0 for anything else. */
+static double rate_seconds(const char *expr)
+{
+    double n;
+    char unit[16];
+    if (sscanf(expr, "rate(%lf %15[a-z])", &n, unit) != 2 || n <= 0)
+        return 0.0;
+    if (strncmp(unit, "second", 6) == 0)
+        return n;
+    if (strncmp(unit, "minute", 6) == 0)
+        return n * 60;
+    if (strncmp(unit, "hour", 4) == 0)
+        return n * 3600;
+    if (strncmp(unit, "day", 3) == 0)
+        return n * 86400;
+    return 0.0;
+}
+
+/* A warm-up schedule: its input says {"warmup": true} (an object, or JSON
+ * text as AWS targets carry it). Returns its interval in seconds, else 0. */
+static double warmup_interval(const cJSON *attrs)
+{
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(attrs, "input");
+    const cJSON *expr =
+        cJSON_GetObjectItemCaseSensitive(attrs, "schedule_expression");
+    cJSON *parsed = NULL;
+    int warm = 0;
+    if (cJSON_IsString(input))
+        input = parsed = cJSON_Parse(input->valuestring);
+    if (cJSON_IsObject(input))
+        warm = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(input, "warmup"));
+    cJSON_Delete(parsed);
+    if (!warm || !cJSON_IsString(expr))
+        return 0.0;
+    return rate_seconds(expr->valuestring);
+}
+
+static struct tsk_cost_input *find_in(struct tsk_cost_input *in, size_t n,
+                                      const char *fn)
+{
+    for (size_t i = 0; fn && i < n; i++)
+        if (strcmp(in[i].function, fn) == 0)
+            return &in[i];
+    return NULL;
+}
+
+void tsk_cost_inputs_from_objects(const struct tsk_object *objs, size_t n,
+                                  const struct tsk_model *m,
+                                  struct tsk_cost_input **in, size_t *nin)
+{
+    static const char *const mem[] = {"memory_size", NULL};
+    static const char *const pc[] = {"concurrency",
+                                     "provisioned_concurrent_executions",
+                                     NULL};
+    size_t k = 0;
+    *in = tsk_xcalloc(n ? n : 1, sizeof(**in));
+    for (size_t i = 0; i < n; i++) {
+        const struct tsk_object *o = &objs[i];
+        if (!ends_with(o->type, "_function") || !o->attrs)
+            continue;
+        const char *name = strchr(o->addr, '.');
+        struct tsk_cost_input *c = &(*in)[k++];
+        c->function = name ? name + 1 : o->addr;
+        c->memory_mb = num_attr(o->attrs, mem);
+        const cJSON *arch =
+            cJSON_GetObjectItemCaseSensitive(o->attrs, "architecture");
+        if (cJSON_IsArray(arch))
+            arch = cJSON_GetArrayItem(arch, 0);
+        c->arm64 = cJSON_IsString(arch) &&
+                   strcmp(arch->valuestring, "arm64") == 0;
+        usage_from(m ? tsk_model_find_function(m, c->function) : NULL, c);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct tsk_object *o = &objs[i];
+        if (!o->attrs)
+            continue;
+        struct tsk_cost_input *c =
+            find_in(*in, k, object_function(o, *in, k));
+        if (!c)
+            continue;
+        if (ends_with(o->type, "provisioned_concurrency") ||
+            ends_with(o->type, "provisioned_concurrency_config"))
+            c->pc_units += num_attr(o->attrs, pc);
+        double iv = warmup_interval(o->attrs);
+        if (iv > 0) {
+            static const char *const conc[] = {"concurrency", NULL};
+            double cc = num_attr(o->attrs, conc);
+            c->pings_per_month += TSK_COST_MONTH_SECONDS / iv *
+                                  (cc > 0 ? cc : 1);
+        }
+    }
+    *nin = k;
+}

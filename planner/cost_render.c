@@ -1,0 +1,176 @@
+/* cost_render.c - the cost object as text (plans, `tuskform cost`) and
+ * markdown (the cost line and table of pull-request comments). */
+#include "cost_report.h"
+
+#include <math.h>
+#include <string.h>
+
+void tsk_cost_money(struct tsk_buf *out, double usd)
+{
+    char digits[64];
+    long long cents = llround(fabs(usd) * 100.0);
+    int n = snprintf(digits, sizeof(digits), "%lld", cents / 100);
+    if (usd < 0 && cents > 0)
+        tsk_buf_addch(out, '-');
+    tsk_buf_addch(out, '$');
+    for (int i = 0; i < n; i++) {
+        tsk_buf_addch(out, digits[i]);
+        if ((n - i - 1) % 3 == 0 && i < n - 1)
+            tsk_buf_addch(out, ',');
+    }
+    tsk_buf_addf(out, ".%02lld", cents % 100);
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static void signed_money(struct tsk_buf *out, double usd)
+{
+    if (llround(usd * 100.0) > 0)
+        tsk_buf_addch(out, '+');
+    tsk_cost_money(out, usd);
+}
+
+/* "Monthly estimate increases by $X." and friends. */
+static void summary(struct tsk_buf *out, const cJSON *cost)
+{
+    struct tsk_buf m = TSK_BUF_INIT;
+    double diff = num(cost, "monthly_diff");
+    long long c = llround(diff * 100.0);
+    tsk_cost_money(&m, fabs(diff));
+    if (c > 0)
+        tsk_buf_addf(out, "Monthly estimate increases by %s", m.ptr);
+    else if (c < 0)
+        tsk_buf_addf(out, "Monthly estimate decreases by %s", m.ptr);
+    else
+        tsk_buf_adds(out, "Monthly estimate unchanged");
+    tsk_buf_release(&m);
+}
+
+static void cell(struct tsk_buf *out, double usd, int sign, int width)
+{
+    struct tsk_buf m = TSK_BUF_INIT;
+    if (sign)
+        signed_money(&m, usd);
+    else
+        tsk_cost_money(&m, usd);
+    tsk_buf_addf(out, "%*s", width, m.ptr);
+    tsk_buf_release(&m);
+}
+
+void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color)
+{
+    const cJSON *fns = cJSON_GetObjectItemCaseSensitive(cost, "functions");
+    const cJSON *f;
+    int w = 8;
+    cJSON_ArrayForEach(f, fns) {
+        int len = (int)strlen(str(f, "function"));
+        w = len > w ? len : w;
+    }
+    tsk_buf_addf(out, "%sMonthly cost estimate%s (USD; AWS Lambda prices of "
+                 "%s, %s%s):\n", color ? "\033[1m" : "", color ? "\033[0m" : "",
+                 str(cost, "prices_date"), str(cost, "region"),
+                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cost, "free_tier"))
+                     ? ", free tier deducted" : "");
+    tsk_buf_addf(out, "  %-*s %12s %12s %12s\n", w, "function", "before",
+                 "after", "change");
+    cJSON_ArrayForEach(f, fns) {
+        tsk_buf_addf(out, "  %-*s ", w, str(f, "function"));
+        cell(out, num(f, "monthly_before"), 0, 12);
+        tsk_buf_addch(out, ' ');
+        cell(out, num(f, "monthly_after"), 0, 12);
+        tsk_buf_addch(out, ' ');
+        cell(out, num(f, "monthly_diff"), 1, 12);
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "depends_on_usage")))
+            tsk_buf_adds(out, "  (+ usage)");
+        tsk_buf_addch(out, '\n');
+    }
+    tsk_buf_addf(out, "  %-*s ", w, "total");
+    cell(out, num(cost, "monthly_before"), 0, 12);
+    tsk_buf_addch(out, ' ');
+    cell(out, num(cost, "monthly_after"), 0, 12);
+    tsk_buf_addch(out, ' ');
+    cell(out, num(cost, "monthly_diff"), 1, 12);
+    tsk_buf_adds(out, "\n  ");
+    summary(out, cost);
+    tsk_buf_adds(out, ".\n");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cost, "depends_on_usage")))
+        tsk_buf_adds(out, "  (+ usage): no expected usage declared, so the "
+                     "figure counts fixed costs only (provisioned "
+                     "concurrency, warm-up pings);\n  usage is $0.20 per 1M "
+                     "requests and $0.0000166667 per GB-second (x86_64).\n");
+    if (*str(cost, "note"))
+        tsk_buf_addf(out, "  Note: %s.\n", str(cost, "note"));
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(cost, "budgets")) {
+        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "exceeded")))
+            continue;
+        tsk_buf_addf(out, "  Budget %s exceeded: estimate ", str(b, "name"));
+        tsk_cost_money(out, num(b, "estimate"));
+        tsk_buf_adds(out, " > amount ");
+        tsk_cost_money(out, num(b, "amount"));
+        tsk_buf_addch(out, '\n');
+    }
+    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(cost, "advice");
+    if (cJSON_GetArraySize(adv) > 0) {
+        tsk_buf_adds(out, "\nCost advice (does not change the plan):\n");
+        cJSON_ArrayForEach(f, adv)
+            tsk_buf_addf(out, "  - %s: %s\n", str(f, "function"),
+                         str(f, "message"));
+    }
+}
+
+void tsk_cost_render_md_line(struct tsk_buf *out, const cJSON *cost)
+{
+    tsk_buf_adds(out, "**");
+    summary(out, cost);
+    tsk_buf_adds(out, "** (");
+    tsk_cost_money(out, num(cost, "monthly_before"));
+    tsk_buf_adds(out, " → ");
+    tsk_cost_money(out, num(cost, "monthly_after"));
+    tsk_buf_adds(out, " a month");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cost, "depends_on_usage")))
+        tsk_buf_adds(out, ", + usage");
+    tsk_buf_adds(out, ")");
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(cost, "budgets"))
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "exceeded")))
+            tsk_buf_addf(out, " · ⚠️ budget `%s` exceeded", str(b, "name"));
+    tsk_buf_addch(out, '\n');
+}
+
+void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost)
+{
+    const cJSON *f;
+    tsk_buf_addf(out, "| Function | Before | After | Change |\n"
+                      "|---|---:|---:|---:|\n");
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cost, "functions")) {
+        tsk_buf_addf(out, "| `%s` | ", str(f, "function"));
+        tsk_cost_money(out, num(f, "monthly_before"));
+        tsk_buf_adds(out, " | ");
+        tsk_cost_money(out, num(f, "monthly_after"));
+        tsk_buf_adds(out, " | ");
+        signed_money(out, num(f, "monthly_diff"));
+        tsk_buf_adds(out, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                              f, "depends_on_usage"))
+                              ? " (+ usage) |\n" : " |\n");
+    }
+    tsk_buf_addf(out, "\nPrices: AWS Lambda, %s, as of %s.\n",
+                 str(cost, "region"), str(cost, "prices_date"));
+    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(cost, "advice");
+    if (cJSON_GetArraySize(adv) > 0) {
+        tsk_buf_adds(out, "\nAdvice:\n");
+        cJSON_ArrayForEach(f, adv)
+            tsk_buf_addf(out, "- `%s`: %s\n", str(f, "function"),
+                         str(f, "message"));
+    }
+}

@@ -1,0 +1,228 @@
+/* cost_report.c - the plan's cost object: before/after, budgets, advice. */
+#include "cost_report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/model.h"
+
+static cJSON *fn_json(const char *name, const struct tsk_cost_fn *before,
+                      const struct tsk_cost_fn *after)
+{
+    cJSON *o = cJSON_CreateObject();
+    double b = before ? before->monthly : 0.0, a = after ? after->monthly : 0.0;
+    const struct tsk_cost_fn *shown = after ? after : before;
+    cJSON_AddStringToObject(o, "function", name);
+    cJSON_AddNumberToObject(o, "monthly_before", b);
+    cJSON_AddNumberToObject(o, "monthly_after", a);
+    cJSON_AddNumberToObject(o, "monthly_diff", a - b);
+    cJSON_AddBoolToObject(o, "depends_on_usage", shown->depends_on_usage);
+    cJSON *comps = cJSON_AddArrayToObject(o, "components");
+    for (size_t i = 0; after && i < after->lines.n; i++) {
+        const struct tsk_cost_line *l = &after->lines.v[i];
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "component", l->component);
+        cJSON_AddNumberToObject(c, "quantity", l->quantity);
+        cJSON_AddStringToObject(c, "unit", l->unit);
+        cJSON_AddNumberToObject(c, "unit_price", l->unit_price);
+        cJSON_AddNumberToObject(c, "monthly", l->monthly);
+        cJSON_AddItemToArray(comps, c);
+    }
+    return o;
+}
+
+static void add_budgets(cJSON *cost, const struct tsk_model *m,
+                        const struct tsk_cost_estimate *after,
+                        const struct tsk_cost_opts *o, struct tsk_diags *d)
+{
+    cJSON *arr = cJSON_AddArrayToObject(cost, "budgets");
+    for (size_t i = 0; i < m->monitoring.budgets.n; i++) {
+        const struct tsk_model_budget *b = &m->monitoring.budgets.v[i];
+        const struct tsk_cost_fn *fn =
+            b->function ? tsk_cost_find(after, b->function->key) : NULL;
+        double est = fn ? fn->monthly : 0.0;
+        int over = fn && est > b->amount;
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "name", b->name);
+        if (b->function)
+            cJSON_AddStringToObject(j, "function", b->function->key);
+        cJSON_AddNumberToObject(j, "amount", b->amount);
+        cJSON_AddNumberToObject(j, "estimate", est);
+        cJSON_AddBoolToObject(j, "depends_on_usage",
+                              fn && fn->depends_on_usage);
+        cJSON_AddBoolToObject(j, "exceeded", over);
+        cJSON_AddItemToArray(arr, j);
+        if (!over)
+            continue;
+        struct tsk_buf msg = TSK_BUF_INIT, amt = TSK_BUF_INIT;
+        tsk_cost_money(&msg, est);
+        tsk_cost_money(&amt, b->amount);
+        if (o->budget_fail)
+            tsk_diag_error(d, &b->pos, "budget %s: the monthly estimate %s "
+                           "of function %s exceeds its amount %s", b->name,
+                           msg.ptr, b->function->key, amt.ptr);
+        else
+            tsk_diag_warning(d, &b->pos, "budget %s: the monthly estimate "
+                             "%s of function %s exceeds its amount %s",
+                             b->name, msg.ptr, b->function->key, amt.ptr);
+        tsk_diag_detail(d, "-budget-policy=fail makes plan and apply fail "
+                        "when a budget is exceeded.");
+        tsk_buf_release(&msg);
+        tsk_buf_release(&amt);
+    }
+}
+
+static void advise(cJSON *arr, const char *fn, const char *kind,
+                   struct tsk_buf *msg)
+{
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "function", fn);
+    cJSON_AddStringToObject(a, "kind", kind);
+    cJSON_AddStringToObject(a, "message", msg->ptr);
+    cJSON_AddItemToArray(arr, a);
+    tsk_buf_reset(msg);
+}
+
+/*
+ * Provisioned concurrency against warm-up pings. Capacity costs
+ * units x GB x 2,628,000 s x rate_pc; invocations on it save
+ * (rate_dur - rate_pc_dur) per GB-s, so it pays for itself from
+ * units x 2,628,000 x rate_pc / (avg_s x (rate_dur - rate_pc_dur))
+ * invocations a month (the break-even rate).
+ */
+static void advise_warmth(cJSON *arr, const struct tsk_price_table *pt,
+                          const char *region,
+                          const struct tsk_model_function *f)
+{
+    int arm = f->architecture == TSK_MODEL_ARCH_ARM64;
+    double gb = (double)f->memory_size / 1024.0;
+    double r_pc = tsk_prices_unit(pt, region, arm, "provisioned_concurrency");
+    double r_dur = tsk_prices_unit(pt, region, arm, "duration");
+    double r_pcd = tsk_prices_unit(pt, region, arm, "provisioned_duration");
+    double r_req = tsk_prices_unit(pt, region, arm, "requests");
+    double units = (double)f->provisioned.concurrency;
+    double capacity = units * gb * TSK_COST_MONTH_SECONDS * r_pc;
+    double pings = TSK_COST_MONTH_SECONDS / 300.0 * units;
+    double ping_cost = pings * (r_req + TSK_COST_PING_MS / 1000.0 * gb * r_dur);
+    struct tsk_buf m = TSK_BUF_INIT, a = TSK_BUF_INIT, b = TSK_BUF_INIT;
+
+    tsk_cost_money(&a, capacity);
+    tsk_cost_money(&b, ping_cost);
+    if (!f->expected.set || f->expected.avg_duration_ms <= 0) {
+        tsk_buf_addf(&m, "provisioned concurrency (%.0f) costs %s a month "
+                     "with no traffic; warm-up pings every 5 minutes for %.0f "
+                     "instance(s) would cost %s. Declare expected = { "
+                     "monthly_invocations, avg_duration_ms } for a "
+                     "break-even figure.", units, a.ptr, units, b.ptr);
+        advise(arr, f->key, "provisioned_vs_warmup", &m);
+        goto done;
+    }
+    double avg_s = f->expected.avg_duration_ms / 1000.0;
+    double breakeven = units * TSK_COST_MONTH_SECONDS * r_pc /
+                       (avg_s * (r_dur - r_pcd));
+    double inv = (double)f->expected.monthly_invocations;
+    double saving = fmin(inv * avg_s, units * TSK_COST_MONTH_SECONDS) * gb *
+                    (r_dur - r_pcd);
+    double net = capacity - saving;
+    tsk_buf_reset(&a);
+    tsk_cost_money(&a, net);
+    if (inv < breakeven)
+        tsk_buf_addf(&m, "provisioned concurrency (%.0f) adds %s a month at "
+                     "the declared %.0f invocations; warm-up pings would cost "
+                     "%s. It pays for itself from %.0f invocations a month "
+                     "(%.0f ms each).", units, a.ptr, inv, b.ptr, breakeven,
+                     f->expected.avg_duration_ms);
+    else
+        tsk_buf_addf(&m, "provisioned concurrency (%.0f) is cheaper than "
+                     "on-demand at the declared %.0f invocations (break-even "
+                     "%.0f a month, %.0f ms each).", units, inv, breakeven,
+                     f->expected.avg_duration_ms);
+    advise(arr, f->key, "provisioned_vs_warmup", &m);
+done:
+    tsk_buf_release(&m);
+    tsk_buf_release(&a);
+    tsk_buf_release(&b);
+}
+
+/* Memory far above the duration profile: a short function (<= 100 ms)
+ * with 2 GB or more is likely not CPU-bound enough to need it. */
+static void advise_memory(cJSON *arr, const struct tsk_model_function *f)
+{
+    if (!f->expected.set || f->expected.avg_duration_ms > 100 ||
+        f->memory_size < 2048)
+        return;
+    struct tsk_buf m = TSK_BUF_INIT;
+    tsk_buf_addf(&m, "memory_size %lld MB is far above a %.0f ms duration "
+                 "profile: measure with 512 or 1024 MB, which would cost "
+                 "%.0f%% or %.0f%% of the duration charge if the duration "
+                 "stayed the same.", (long long)f->memory_size,
+                 f->expected.avg_duration_ms,
+                 512.0 * 100 / (double)f->memory_size,
+                 1024.0 * 100 / (double)f->memory_size);
+    advise(arr, f->key, "memory", &m);
+    tsk_buf_release(&m);
+}
+
+static void add_advice(cJSON *cost, const struct tsk_model *m,
+                       const struct tsk_price_table *pt, const char *region)
+{
+    cJSON *arr = cJSON_AddArrayToObject(cost, "advice");
+    for (size_t i = 0; i < m->functions.n; i++) {
+        const struct tsk_model_function *f = &m->functions.v[i];
+        if (f->provisioned.on && f->provisioned.concurrency > 0)
+            advise_warmth(arr, pt, region, f);
+        advise_memory(arr, f);
+    }
+}
+
+cJSON *tsk_cost_report(const struct tsk_model *m,
+                       const struct tsk_object *prior, size_t nprior,
+                       const struct tsk_cost_opts *o, struct tsk_diags *d)
+{
+    struct tsk_price_table *pt = NULL;
+    struct tsk_cost_input *ain = NULL, *bin = NULL;
+    struct tsk_cost_estimate after, before;
+    size_t an = 0, bn = 0;
+
+    if (tsk_prices_load(&pt, d) < 0)
+        return NULL;
+    tsk_cost_inputs_from_model(m, &ain, &an);
+    tsk_cost_inputs_from_objects(prior, nprior, m, &bin, &bn);
+    tsk_cost_estimate(&after, pt, m->region, ain, an, o->free_tier, d);
+    tsk_cost_estimate(&before, pt, m->region, bin, bn, o->free_tier, d);
+
+    cJSON *cost = cJSON_CreateObject();
+    cJSON_AddStringToObject(cost, "currency", "USD");
+    cJSON_AddStringToObject(cost, "region", after.region);
+    cJSON_AddStringToObject(cost, "prices_date", after.price_date);
+    cJSON_AddBoolToObject(cost, "free_tier", o->free_tier);
+    if (after.note)
+        cJSON_AddStringToObject(cost, "note", after.note);
+    cJSON_AddNumberToObject(cost, "monthly_before", before.total);
+    cJSON_AddNumberToObject(cost, "monthly_after", after.total);
+    cJSON_AddNumberToObject(cost, "monthly_diff", after.total - before.total);
+    int usage = 0;
+    cJSON *fns = cJSON_AddArrayToObject(cost, "functions");
+    for (size_t i = 0; i < after.fns.n; i++) {
+        const struct tsk_cost_fn *a = &after.fns.v[i];
+        usage |= a->depends_on_usage;
+        cJSON_AddItemToArray(fns, fn_json(a->function,
+                                          tsk_cost_find(&before, a->function),
+                                          a));
+    }
+    for (size_t i = 0; i < before.fns.n; i++) /* functions being removed */
+        if (!tsk_cost_find(&after, before.fns.v[i].function))
+            cJSON_AddItemToArray(fns, fn_json(before.fns.v[i].function,
+                                              &before.fns.v[i], NULL));
+    cJSON_AddBoolToObject(cost, "depends_on_usage", usage);
+    add_budgets(cost, m, &after, o, d);
+    add_advice(cost, m, pt, after.region);
+
+    tsk_cost_estimate_release(&after);
+    tsk_cost_estimate_release(&before);
+    free(ain);
+    free(bin);
+    tsk_prices_free(pt);
+    return cost;
+}

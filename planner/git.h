@@ -1,0 +1,39 @@
+/*
+ * git.h - the configuration as git sees it (libgit2): the commit the work
+ * tree is at (id, branch, dirty), and the *.tsk files of a folder read from
+ * any commit's tree without checking it out or touching the work tree.
+ *
+ * Ownership: struct tsk_git_info strings are owned by the struct
+ * (tsk_git_info_release). A document loaded from a commit owns its sources
+ * like any other (tsk_doc_free); libgit2 objects never escape this module.
+ */
+#ifndef TSK_GIT_H
+#define TSK_GIT_H
+
+#include "planner/plan.h"
+#include "planner/tsk/tsk.h"
+#include "planner/util/util.h"
+
+/**
+ * Describes the repository around dir: HEAD's commit id (40 hex digits),
+ * its branch (NULL when detached), and whether the work tree or index has
+ * changes (untracked files ignored). Returns TSK_ENOTFOUND outside a
+ * repository (info left empty), TSK_ERROR on a libgit2 failure.
+ */
+int tsk_git_info(struct tsk_git_info *info, const char *dir);
+void tsk_git_info_release(struct tsk_git_info *info);
+
+/**
+ * Loads every *.tsk file of folder dir as it is in the tree of commit ref
+ * (a branch, tag, commit id or any revision expression). Diagnostics name
+ * files "REF:path/in/repo.tsk". *out is always set when the files were
+ * found (as tsk_doc_load_files); errors (unknown ref, no repository, no
+ * *.tsk in that folder at that commit) go to d.
+ */
+int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
+                     struct tsk_diags *d);
+
+/** Resolves ref to a full commit id (caller frees), or NULL with an error. */
+char *tsk_git_resolve(const char *dir, const char *ref, struct tsk_diags *d);
+
+#endif
