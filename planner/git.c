@@ -124,7 +124,12 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The *.tsk blobs of folder rel in tree, sorted by name (caller frees). */
-static int list_tsk(git_tree *tree, const char *rel, TSK_ARRAY(char *) *out)
+struct strvec {
+    char **v;
+    size_t n, alloc;
+};
+
+static int list_tsk(git_tree *tree, const char *rel, struct strvec *out)
 {
     git_tree *sub = NULL;
     git_tree_entry *e = NULL;
@@ -195,7 +200,7 @@ int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
     git_repository *repo = NULL;
     git_commit *commit = NULL;
     struct tree_ctx ctx = {0};
-    TSK_ARRAY(char *) files = {0};
+    struct strvec files = {0};
     char *rel = NULL, *prefix = NULL;
     int rc = TSK_ERROR;
 
@@ -215,7 +220,7 @@ int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
         tsk_diag_error(d, NULL, "-git-ref=%s: %s", ref, git_msg());
         goto done;
     }
-    if (list_tsk(ctx.tree, rel, (void *)&files) < 0 || files.n == 0) {
+    if (list_tsk(ctx.tree, rel, &files) < 0 || files.n == 0) {
         tsk_diag_error(d, NULL, "-git-ref=%s: no *.tsk files in %s at that "
                        "commit", ref, *rel ? rel : "the repository's top "
                        "folder");
