@@ -13,11 +13,34 @@
 #include <string.h>
 #include <unistd.h>
 
-extern const struct tsk_command tsk_cmd_help, tsk_cmd_version;
+extern const struct tsk_command tsk_cmd_help, tsk_cmd_version, tsk_cmd_tsk;
+extern const struct tsk_command tsk_cmd_cost;
+extern const struct tsk_command tsk_cmd_fmt;
+extern const struct tsk_command tsk_cmd_validate;
+extern const struct tsk_command tsk_cmd_graph, tsk_cmd_diff;
+extern const struct tsk_command tsk_cmd_plan, tsk_cmd_show;
+extern const struct tsk_command tsk_cmd_apply, tsk_cmd_destroy, tsk_cmd_drift;
+extern const struct tsk_command tsk_cmd_state, tsk_cmd_import;
+extern const struct tsk_command tsk_cmd_force_unlock, tsk_cmd_output;
 
 const struct tsk_command *const tsk_commands[] = {
     &tsk_cmd_help,
     &tsk_cmd_version,
+    &tsk_cmd_tsk,
+    &tsk_cmd_fmt,
+    &tsk_cmd_validate,
+    &tsk_cmd_cost,
+    &tsk_cmd_graph,
+    &tsk_cmd_diff,
+    &tsk_cmd_plan,
+    &tsk_cmd_show,
+    &tsk_cmd_apply,
+    &tsk_cmd_destroy,
+    &tsk_cmd_drift,
+    &tsk_cmd_state,
+    &tsk_cmd_import,
+    &tsk_cmd_force_unlock,
+    &tsk_cmd_output,
     NULL,
 };
 
@@ -80,6 +103,21 @@ int main(int argc, char **argv)
         else
             return global_usage("unknown global option %s", argv[i]);
     }
+    /* -no-color is accepted after the command too, as Terraform does */
+    int kept = i;
+    for (int j = i; j < argc; j++) {
+        if (strcmp(argv[j], "--") == 0) {
+            while (j < argc)
+                argv[kept++] = argv[j++];
+            break;
+        }
+        if (strcmp(argv[j], "-no-color") == 0 ||
+            strcmp(argv[j], "--no-color") == 0)
+            no_color = 1;
+        else
+            argv[kept++] = argv[j];
+    }
+    argc = kept;
     cli.color = want_color(no_color);
     if (i >= argc) {
         tsk_cmd_help.run(&cli, 1, (char *[]){"help", NULL});

@@ -2,6 +2,7 @@
 #include "git.h"
 
 #include <git2.h>
+#include <openssl/evp.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,16 +28,40 @@ static int open_repo(git_repository **repo, const char *dir)
     return git_repository_open_ext(repo, dir, 0, NULL);
 }
 
+/* Whether path names a configuration file (*.tsk). */
+static int is_tsk_path(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 4 && strcmp(path + n - 4, ".tsk") == 0;
+}
+
+/*
+ * Changes to tracked files (index or work tree) make the tree dirty, and so
+ * does an untracked *.tsk file: it changes the configuration without being
+ * in the commit. Other untracked files (.tuskform/, plan files, build
+ * output) do not, or every run after the first would be dirty.
+ */
 static int is_dirty(git_repository *repo)
 {
     git_status_options so;
     git_status_list *list = NULL;
     git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
     so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-    so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
+               GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+               GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
     if (git_status_list_new(&list, repo, &so) < 0)
         return 1; /* cannot tell: say dirty, the cautious answer */
-    int dirty = git_status_list_entrycount(list) > 0;
+    int dirty = 0;
+    size_t n = git_status_list_entrycount(list);
+    for (size_t i = 0; i < n && !dirty; i++) {
+        const git_status_entry *e = git_status_byindex(list, i);
+        if (e->status != GIT_STATUS_WT_NEW)
+            dirty = 1;
+        else if (e->index_to_workdir &&
+                 is_tsk_path(e->index_to_workdir->new_file.path))
+            dirty = 1;
+    }
     git_status_list_free(list);
     return dirty;
 }
@@ -123,12 +148,12 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The *.tsk blobs of folder rel in tree, sorted by name (caller frees). */
 struct strvec {
     char **v;
     size_t n, alloc;
 };
 
+/* The *.tsk blobs of folder rel in tree, sorted by name (caller frees). */
 static int list_tsk(git_tree *tree, const char *rel, struct strvec *out)
 {
     git_tree *sub = NULL;
@@ -137,8 +162,8 @@ static int list_tsk(git_tree *tree, const char *rel, struct strvec *out)
     if (*rel) {
         if (git_tree_entry_bypath(&e, tree, rel) < 0 ||
             git_tree_entry_type(e) != GIT_OBJECT_TREE ||
-            git_tree_lookup(&sub, git_tree_owner(tree),
-                            git_tree_entry_id(e)) < 0) {
+            git_tree_lookup(&sub, git_tree_owner(tree), git_tree_entry_id(e)) <
+                0) {
             git_tree_entry_free(e);
             return TSK_ENOTFOUND;
         }
@@ -165,13 +190,13 @@ static int peel_commit(git_commit **commit, git_repository *repo,
 {
     git_object *obj = NULL;
     if (git_revparse_single(&obj, repo, ref) < 0)
-        return tsk_diag_error(d, NULL, "-git-ref=%s: no such revision in "
-                              "the repository: %s", ref, git_msg());
+        return tsk_diag_error(d, NULL, "git revision \"%s\" not found: %s", ref,
+                              git_msg());
     int rc = git_object_peel((git_object **)commit, obj, GIT_OBJECT_COMMIT);
     git_object_free(obj);
     if (rc < 0)
-        return tsk_diag_error(d, NULL, "-git-ref=%s does not name a commit",
-                              ref);
+        return tsk_diag_error(
+            d, NULL, "git revision \"%s\" does not name a commit", ref);
     return TSK_OK;
 }
 
@@ -194,51 +219,176 @@ char *tsk_git_resolve(const char *dir, const char *ref, struct tsk_diags *d)
     return out;
 }
 
+/* A commit's tree opened for the folder dir of the work tree. */
+struct gtree {
+    git_repository *repo;
+    git_commit *commit;
+    git_tree *tree;
+    char *rel; /* dir's path inside the work tree, "" for the top */
+};
+
+static void gtree_close(struct gtree *g)
+{
+    free(g->rel);
+    git_tree_free(g->tree);
+    git_commit_free(g->commit);
+    git_repository_free(g->repo);
+    memset(g, 0, sizeof(*g));
+}
+
+static int gtree_open(struct gtree *g, const char *dir, const char *ref,
+                      struct tsk_diags *d)
+{
+    memset(g, 0, sizeof(*g));
+    if (open_repo(&g->repo, dir) < 0)
+        return tsk_diag_error(d, NULL,
+                              "git revision \"%s\": %s is not inside a "
+                              "git repository",
+                              ref, dir);
+    if (!(g->rel = repo_relative(g->repo, dir))) {
+        tsk_diag_error(d, NULL,
+                       "git revision \"%s\": %s is outside the "
+                       "work tree of its repository",
+                       ref, dir);
+        goto fail;
+    }
+    if (peel_commit(&g->commit, g->repo, ref, d) < 0)
+        goto fail;
+    if (git_commit_tree(&g->tree, g->commit) < 0) {
+        tsk_diag_error(d, NULL, "git revision \"%s\": %s", ref, git_msg());
+        goto fail;
+    }
+    return TSK_OK;
+fail:
+    gtree_close(g);
+    return TSK_ERROR;
+}
+
+/* The *.tsk paths of the folder at that commit; an error when none. */
+static int gtree_list(struct gtree *g, const char *ref, struct strvec *files,
+                      struct tsk_diags *d)
+{
+    if (list_tsk(g->tree, g->rel, files) < 0 || files->n == 0)
+        return tsk_diag_error(d, NULL,
+                              "no *.tsk files in %s at git revision "
+                              "\"%s\"",
+                              *g->rel ? g->rel : "the repository's top folder",
+                              ref);
+    return TSK_OK;
+}
+
+static void strvec_release(struct strvec *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->v[i]);
+    TSK_ARRAY_FREE(*v);
+}
+
 int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
                      struct tsk_diags *d)
 {
-    git_repository *repo = NULL;
-    git_commit *commit = NULL;
-    struct tree_ctx ctx = {0};
+    struct gtree g;
     struct strvec files = {0};
-    char *rel = NULL, *prefix = NULL;
-    int rc = TSK_ERROR;
 
     *out = NULL;
-    if (open_repo(&repo, dir) < 0)
-        return tsk_diag_error(d, NULL, "-git-ref=%s: %s is not inside a git "
-                              "repository", ref, dir);
-    if (!(rel = repo_relative(repo, dir))) {
-        tsk_diag_error(d, NULL, "-git-ref=%s: %s is outside the work tree of "
-                       "its repository", ref, dir);
-        goto done;
+    int rc = gtree_open(&g, dir, ref, d);
+    if (rc == 0)
+        rc = gtree_list(&g, ref, &files, d);
+    if (rc != 0) {
+        struct tsk_diags none = {0}; /* an empty document: nothing to say */
+        tsk_doc_load_files(out, NULL, 0, NULL, &none);
+        tsk_diags_release(&none);
+    } else {
+        struct tree_ctx ctx = {g.repo, g.tree};
+        char *prefix = tsk_xasprintf("%s:", ref);
+        struct tsk_load_opts lo = {
+            .read_file = read_blob, .ctx = &ctx, .display_prefix = prefix};
+        rc = tsk_doc_load_files(out, (const char *const *)files.v, files.n, &lo,
+                                d);
+        free(prefix);
     }
-    if (peel_commit(&commit, repo, ref, d) < 0)
-        goto done;
-    ctx.repo = repo;
-    if (git_commit_tree(&ctx.tree, commit) < 0) {
-        tsk_diag_error(d, NULL, "-git-ref=%s: %s", ref, git_msg());
-        goto done;
-    }
-    if (list_tsk(ctx.tree, rel, &files) < 0 || files.n == 0) {
-        tsk_diag_error(d, NULL, "-git-ref=%s: no *.tsk files in %s at that "
-                       "commit", ref, *rel ? rel : "the repository's top "
-                       "folder");
-        goto done;
-    }
-    prefix = tsk_xasprintf("%s:", ref);
-    struct tsk_load_opts lo = {.read_file = read_blob, .ctx = &ctx,
-                               .display_prefix = prefix};
-    rc = tsk_doc_load_files(out, (const char *const *)files.v, files.n, &lo,
-                            d);
-done:
-    for (size_t i = 0; i < files.n; i++)
-        free(files.v[i]);
-    TSK_ARRAY_FREE(files);
-    free(rel);
-    free(prefix);
-    git_tree_free(ctx.tree);
-    git_commit_free(commit);
+    strvec_release(&files);
+    gtree_close(&g);
+    return rc ? TSK_ERROR : 0;
+}
+
+int tsk_git_has_config(const char *dir, const char *ref, struct tsk_diags *d)
+{
+    struct gtree g;
+    struct strvec files = {0};
+    if (gtree_open(&g, dir, ref, d) < 0)
+        return TSK_ERROR;
+    int has = list_tsk(g.tree, g.rel, &files) == 0 && files.n > 0;
+    strvec_release(&files);
+    gtree_close(&g);
+    return has;
+}
+
+int tsk_git_ref_info(struct tsk_git_info *info, const char *dir,
+                     const char *ref, struct tsk_diags *d)
+{
+    git_repository *repo = NULL;
+    git_reference *br = NULL;
+    memset(info, 0, sizeof(*info));
+    if (!(info->commit = tsk_git_resolve(dir, ref, d)))
+        return TSK_ERROR;
+    if (open_repo(&repo, dir) == 0 &&
+        git_branch_lookup(&br, repo, ref, GIT_BRANCH_LOCAL) == 0)
+        info->branch = tsk_xstrdup(git_reference_shorthand(br));
+    git_reference_free(br);
     git_repository_free(repo);
+    return TSK_OK;
+}
+
+/* Feeds one file to the digest as tsk_config_digest does: base name, NUL,
+ * decimal length, NUL, contents. */
+static void digest_file(EVP_MD_CTX *md, const char *path,
+                        const struct tsk_buf *text)
+{
+    const char *base = strrchr(path, '/');
+    char num[32];
+    base = base ? base + 1 : path;
+    int nl = snprintf(num, sizeof(num), "%zu", text->len);
+    EVP_DigestUpdate(md, base, strlen(base) + 1);
+    EVP_DigestUpdate(md, num, (size_t)nl + 1);
+    EVP_DigestUpdate(md, text->ptr, text->len);
+}
+
+int tsk_git_digest_dir(const char *dir, const char *ref, char out[65],
+                       struct tsk_diags *d)
+{
+    struct gtree g;
+    struct strvec files = {0};
+    struct tsk_buf text = TSK_BUF_INIT;
+    unsigned char sum[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+
+    out[0] = '\0';
+    if (gtree_open(&g, dir, ref, d) < 0)
+        return TSK_ERROR;
+    int rc = gtree_list(&g, ref, &files, d);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md)
+        abort();
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    struct tree_ctx ctx = {g.repo, g.tree};
+    for (size_t i = 0; rc == 0 && i < files.n; i++) {
+        const char *base = strrchr(files.v[i], '/');
+        if ((base ? base + 1 : files.v[i])[0] == '.')
+            continue; /* the digest skips hidden files, as config.c does */
+        tsk_buf_reset(&text);
+        if (read_blob(&ctx, files.v[i], &text) != 0)
+            rc = tsk_diag_error(d, NULL, "git revision \"%s\": cannot read %s",
+                                ref, files.v[i]);
+        else
+            digest_file(md, files.v[i], &text);
+    }
+    EVP_DigestFinal_ex(md, sum, &len);
+    EVP_MD_CTX_free(md);
+    for (unsigned i = 0; rc == 0 && i < len && i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", sum[i]);
+    tsk_buf_release(&text);
+    strvec_release(&files);
+    gtree_close(&g);
     return rc;
 }

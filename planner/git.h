@@ -24,14 +24,39 @@ int tsk_git_info(struct tsk_git_info *info, const char *dir);
 void tsk_git_info_release(struct tsk_git_info *info);
 
 /**
+ * Describes revision ref as a plan records it: its full commit id, the
+ * branch when ref names a local branch (else NULL), never dirty (a
+ * commit's tree has no uncommitted changes). Returns 0, or TSK_ERROR after
+ * an error in d (info left empty).
+ */
+int tsk_git_ref_info(struct tsk_git_info *info, const char *dir,
+                     const char *ref, struct tsk_diags *d);
+
+/**
+ * Whether folder dir holds *.tsk files at revision ref: 1 yes, 0 no (also
+ * when the folder did not exist then), TSK_ERROR after an error in d (no
+ * repository, unknown revision).
+ */
+int tsk_git_has_config(const char *dir, const char *ref, struct tsk_diags *d);
+
+/**
  * Loads every *.tsk file of folder dir as it is in the tree of commit ref
  * (a branch, tag, commit id or any revision expression). Diagnostics name
  * files "REF:path/in/repo.tsk". *out is always set when the files were
- * found (as tsk_doc_load_files); errors (unknown ref, no repository, no
- * *.tsk in that folder at that commit) go to d.
+ * found (as tsk_doc_load_files), else to an empty document: *out is always
+ * set. Errors (unknown ref, no repository, no *.tsk in that folder at that
+ * commit) go to d. The work tree and index are never touched.
  */
 int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
                      struct tsk_diags *d);
+
+/**
+ * The configuration digest of folder dir at commit ref: the same sha256
+ * tsk_config_digest computes for the same files in the work tree, so a plan
+ * made from a commit matches an apply from a clean checkout of it.
+ */
+int tsk_git_digest_dir(const char *dir, const char *ref, char out[65],
+                       struct tsk_diags *d);
 
 /** Resolves ref to a full commit id (caller frees), or NULL with an error. */
 char *tsk_git_resolve(const char *dir, const char *ref, struct tsk_diags *d);

@@ -41,7 +41,8 @@ struct tsk_node {
     TSK_ARRAY(uint32_t) deps;    /* nodes this one needs (from refs + extra) */
     TSK_ARRAY(uint32_t) rdeps;   /* nodes that need this one */
     struct tsk_pos pos;          /* the configuration that made the node */
-    const char *function;        /* the model function key, or NULL */
+    const char *function; /* the model function key, or NULL (owned:
+                             set with tsk_graph_set_function) */
 };
 
 struct tsk_graph {
@@ -70,6 +71,22 @@ void tsk_graph_ref(struct tsk_graph *g, uint32_t node, const char *attr,
 void tsk_graph_dep(struct tsk_graph *g, uint32_t node, uint32_t target);
 /** The node at addr, or UINT32_MAX. */
 uint32_t tsk_graph_find(const struct tsk_graph *g, const char *addr);
+/** Records the model function key a node was made for (copied). */
+void tsk_graph_set_function(struct tsk_graph *g, uint32_t node,
+                            const char *key);
+/** Adds an extra sensitive attribute path ("environment.KEY", copied). */
+void tsk_graph_sensitive(struct tsk_graph *g, uint32_t node, const char *path);
+/** The reference that sets attribute attr of node, or NULL. */
+const struct tsk_ref *tsk_graph_ref_of(const struct tsk_graph *g,
+                                       uint32_t node, const char *attr);
+/** Whether name is a valid resource name: [A-Za-z0-9_-]+. */
+int tsk_graph_name_ok(const char *name);
+/**
+ * Whether attribute path (a top-level name, or "name.KEY" for a map entry)
+ * of node is sensitive: by the type's schema or by the node's own list.
+ */
+int tsk_graph_is_sensitive(const struct tsk_graph *g, uint32_t node,
+                           const char *path);
 
 /**
  * Checks the nodes against their types' schemas (required attributes set,
@@ -81,9 +98,19 @@ uint32_t tsk_graph_find(const struct tsk_graph *g, const char *addr);
 int tsk_graph_check(struct tsk_graph *g, uint32_t **order,
                     struct tsk_diags *d);
 
-/** Writes the graph as Graphviz DOT. */
+/**
+ * Writes the graph as Graphviz DOT: `digraph tuskform {`, rankdir RL, box
+ * nodes, one line per node (by address), then one edge per dependency
+ * `"from" -> "to"` (by from, then to), labelled with the referring
+ * attributes ("function_arn") when the dependency comes from references.
+ */
 void tsk_graph_dot(const struct tsk_graph *g, struct tsk_buf *out);
-/** Writes the graph as JSON: nodes with attrs, refs and deps. */
+/**
+ * Writes the graph as JSON: {format_version, provider, stack, resources:
+ * [{address, type, name, function, values (sensitive ones redacted),
+ * references: [{attribute, resource, resource_attribute}], depends_on,
+ * sensitive_paths}]}, resources by address.
+ */
 void tsk_graph_json(const struct tsk_graph *g, struct tsk_buf *out);
 
 #endif

@@ -92,6 +92,7 @@ struct tsk_plan {
     int refresh_only;
     int errored;        /* planning hit errors: never apply */
     cJSON *cost;        /* cost estimate (cost.c), or NULL */
+    TSK_ARRAY(char *) owned; /* strings that changes borrow (function) */
 };
 
 void tsk_plan_free(struct tsk_plan *p);

@@ -76,6 +76,7 @@ struct tsk_table {
     size_t cap_;
     uint32_t *idx_;
     size_t idx_cap_;
+    int scratch_;       /* private: where e lives (arena, parser, heap) */
     int is_inline;      /* written as an inline table { ... }: complete */
     struct tsk_pos pos; /* where the table was opened (header, key, brace) */
 };
@@ -135,6 +136,10 @@ void tsk_value_to_json(struct tsk_buf *out, const struct tsk_value *v,
 /** Appends a table as a JSON object (same formatting). */
 void tsk_table_to_json(struct tsk_buf *out, const struct tsk_table *t,
                        int indent);
+
+/** Writes a table as JSON followed by a newline to f, streaming (a small
+ * buffer, flushed as it fills). Returns 0 or TSK_EIO on a write error. */
+int tsk_table_write_json(FILE *f, const struct tsk_table *t, int indent);
 
 /** "null", "boolean", "integer", "double", "string", "array", "table". */
 const char *tsk_vkind_name(enum tsk_vkind k);

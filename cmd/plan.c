@@ -1,0 +1,194 @@
+/*
+ * plan.c - `tuskform plan`: refresh the prior objects, diff the
+ * configuration against them and show the plan (text, JSON or markdown);
+ * -out saves it for `apply PLANFILE`. With -json (or -format=json) stdout
+ * holds exactly one JSON document, diagnostics go to stderr. Exit codes:
+ * 0 no changes (or changes without -detailed-exitcode), 1 error, 2 changes
+ * present with -detailed-exitcode (drift, in -refresh-only mode), 64 usage.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "planner/planfile.h"
+#include "planner/gitops.h"
+#include "planner/render.h"
+
+static const char *out_path, *format, *git_ref;
+static int json, detailed, refresh = 1, refresh_only, destroy, show_sensitive;
+static long parallelism = 10;
+static double lock_timeout;
+static struct tsk_strlist targets, replaces;
+
+static const struct tsk_opt opts[] = {
+    {"out", TSK_OPT_STRING, &out_path, "FILE",
+     "save the plan to FILE for `tuskform apply FILE`"},
+    {"json", TSK_OPT_BOOL, &json, NULL,
+     "the plan as one JSON document (same as -format=json)"},
+    {"format", TSK_OPT_STRING, &format, "FMT", "text, json or markdown"},
+    {"detailed-exitcode", TSK_OPT_BOOL, &detailed, NULL,
+     "exit 0 no changes, 1 error, 2 changes present"},
+    {"refresh", TSK_OPT_BOOL, &refresh, NULL,
+     "read every object first (default true; -refresh=false skips it)"},
+    {"refresh-only", TSK_OPT_BOOL, &refresh_only, NULL,
+     "only report drift; plan no changes"},
+    {"destroy", TSK_OPT_BOOL, &destroy, NULL,
+     "plan to destroy every object in state"},
+    {"target", TSK_OPT_LIST, &targets, "ADDR",
+     "plan only ADDR and what it depends on (repeatable)"},
+    {"replace", TSK_OPT_LIST, &replaces, "ADDR",
+     "replace ADDR even if it did not change (repeatable)"},
+    {"parallelism", TSK_OPT_INT, &parallelism, "N",
+     "refresh N objects at a time (default 10)"},
+    {"lock-timeout", TSK_OPT_DURATION, &lock_timeout, "D",
+     "wait up to D (e.g. 30s) for the state lock (default 0s)"},
+    {"show-sensitive", TSK_OPT_BOOL, &show_sensitive, NULL,
+     "show sensitive values instead of (sensitive value)"},
+    {"git-ref", TSK_OPT_STRING, &git_ref, "REF",
+     "read the *.tsk files from git commit REF (branch, tag, id) instead of "
+     "the work tree"},
+    {NULL},
+};
+
+extern const struct tsk_command tsk_cmd_plan;
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_MD };
+
+static int check_usage(int npos, char **argv, enum fmt *f)
+{
+    const struct tsk_command *c = &tsk_cmd_plan;
+    if (npos > 0)
+        return tsk_cmd_usage_error(c,
+                                   "unexpected argument \"%s\": plan "
+                                   "works on the current folder (use "
+                                   "-chdir=DIR)",
+                                   argv[1]);
+    *f = json ? FMT_JSON : FMT_TEXT;
+    if (format && strcmp(format, "json") == 0)
+        *f = FMT_JSON;
+    else if (format && strcmp(format, "markdown") == 0 && !json)
+        *f = FMT_MD;
+    else if (format && (strcmp(format, "text") != 0 || json))
+        return tsk_cmd_usage_error(c,
+                                   "-format takes text, json or markdown"
+                                   "%s",
+                                   json ? " (and -json means json)" : "");
+    if (refresh_only && destroy)
+        return tsk_cmd_usage_error(c, "-refresh-only and -destroy cannot be "
+                                      "used together");
+    if (refresh_only && !refresh)
+        return tsk_cmd_usage_error(c, "-refresh-only needs the refresh: it "
+                                      "cannot be used with -refresh=false");
+    if (replaces.v.n && (destroy || refresh_only))
+        return tsk_cmd_usage_error(c, "-replace cannot be used with %s",
+                                   destroy ? "-destroy" : "-refresh-only");
+    if (parallelism < 1 || parallelism > 1000)
+        return tsk_cmd_usage_error(c, "-parallelism takes 1 to 1000");
+    return 0;
+}
+
+static size_t changes_of(const struct tsk_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->changes.n; i++)
+        n += p->changes.v[i].action != TSK_NOOP;
+    return p->refresh_only ? p->drift.n : n;
+}
+
+static void print_plan(const struct tsk_plan *p, enum fmt f, int color)
+{
+    struct tsk_render_opts ro = {f == FMT_TEXT ? color : 0, show_sensitive};
+    struct tsk_buf b = TSK_BUF_INIT;
+    if (f == FMT_JSON)
+        tsk_render_json(&b, p, &ro);
+    else if (f == FMT_MD) {
+        tsk_render_md(&b, p, &ro);
+        /* the commit line, and GitHub's comment limit as a hard cap */
+        tsk_gitops_md_finish(&b, 0, &p->git, 0, "run `tuskform show PLANFILE`");
+    } else
+        tsk_render_text(&b, p, &ro);
+    fwrite(b.ptr, 1, b.len, stdout);
+    tsk_buf_release(&b);
+}
+
+static void print_notes(const struct tsk_plan *p, int saved)
+{
+    if (saved) {
+        printf("\nSaved the plan to: %s\n\nTo perform exactly these "
+               "actions, run the following command to apply:\n"
+               "    tuskform apply \"%s\"\n",
+               out_path, out_path);
+    } else if (changes_of(p)) {
+        printf("\n─────────────────────────────────────────────────────────"
+               "────────────────────\n\nNote: You didn't use the -out option "
+               "to save this plan, so tuskform can't\nguarantee to take "
+               "exactly these actions if you run \"tuskform apply\" now.\n");
+    }
+}
+
+static int run(const struct tsk_cli *cli, int argc, char **argv)
+{
+    int npos;
+    enum fmt f;
+    if (tsk_opts_parse(&tsk_cmd_plan, argc, argv, &npos) ||
+        check_usage(npos, argv, &f))
+        return TSK_EXIT_USAGE;
+    struct tsk_flow fl;
+    struct tsk_flow_opts fo = {.operation = "plan",
+                               .lock_timeout = lock_timeout,
+                               .parallelism = (int)parallelism,
+                               .color = cli->color,
+                               .no_recover = 1};
+    struct tsk_diff_opts dopts = {
+        .destroy = destroy,
+        .refresh_only = refresh_only,
+        .targets = targets.v.v,
+        .ntargets = targets.v.n,
+        .replace = replaces.v.v,
+        .nreplace = replaces.v.n,
+    };
+    int rc = tsk_flow_start_at(&fl, &fo, git_ref);
+    if (rc == 0)
+        rc = tsk_flow_plan(&fl, &dopts, refresh);
+    if (rc || fl.d.nerr)
+        fl.plan.errored = 1;
+    int saved = 0;
+    if (!fl.plan.errored && out_path)
+        saved = tsk_planfile_save(&fl.plan, out_path, &fl.d) == 0;
+    if (out_path && !saved)
+        fl.plan.errored = 1;
+    /* -json promises one document on stdout, also when planning failed */
+    if (f == FMT_JSON || !fl.plan.errored)
+        print_plan(&fl.plan, f, cli->color);
+    if (f == FMT_TEXT && !fl.plan.errored)
+        print_notes(&fl.plan, saved);
+    fflush(stdout);
+    int errored = fl.plan.errored;
+    size_t n = changes_of(&fl.plan);
+    tsk_flow_end(&fl);
+    if (errored)
+        return TSK_EXIT_ERROR;
+    return detailed && n ? TSK_EXIT_CHANGES : TSK_EXIT_OK;
+}
+
+const struct tsk_command tsk_cmd_plan = {
+    .name = "plan",
+    .run = run,
+    .summary = "Show the changes apply would make",
+    .usage = "plan [-out=FILE] [-json|-format=text|json|markdown] "
+             "[-detailed-exitcode] [-refresh=false] [-refresh-only] "
+             "[-destroy] [-target=ADDR]... [-replace=ADDR]... "
+             "[-parallelism=N] [-lock-timeout=D] [-show-sensitive] "
+             "[-git-ref=REF]",
+    .details = "Refreshes every object in state (unless -refresh=false), "
+               "compares the\nconfiguration with it and prints the plan. "
+               "Drift found by the refresh is\nshown first, in its own "
+               "section. -json prints the whole plan as one JSON\ndocument "
+               "in Terraform's plan format (not Terraform's event stream), "
+               "with\nsensitive values redacted. Exit codes: 0 success, 1 "
+               "error, 2 changes present\n(with -detailed-exitcode; in "
+               "-refresh-only mode: drift found), 64 usage.",
+    .opts = opts,
+};

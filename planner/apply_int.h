@@ -1,0 +1,86 @@
+/*
+ * apply_int.h - private to planner/apply_*.c: the operations a plan is cut
+ * into (a replacement is a create and a delete), the shared run state of
+ * the worker threads, and the helpers each file provides.
+ *
+ * Everything in struct tsk_apply_run marked "under mu" is read and written
+ * with mu held; the rest is set before the workers start.
+ */
+#ifndef TSK_APPLY_INT_H
+#define TSK_APPLY_INT_H
+
+#include <pthread.h>
+
+#include "planner/apply.h"
+
+enum tsk_op_kind { TSK_OP_CREATE, TSK_OP_UPDATE, TSK_OP_DELETE };
+enum tsk_op_state {
+    TSK_OS_WAIT,
+    TSK_OS_READY,
+    TSK_OS_RUN,
+    TSK_OS_DONE,
+    TSK_OS_FAIL,
+    TSK_OS_SKIP,
+};
+
+struct tsk_apply_op {
+    size_t ch; /* index of the change in the plan */
+    enum tsk_op_kind kind;
+    enum tsk_op_state state; /* under mu */
+    uint32_t npred;          /* predecessors not finished; under mu */
+    TSK_ARRAY(uint32_t) succ;
+    int64_t t0_ms;    /* start; under mu */
+    int64_t still_ms; /* elapsed ms of the next "Still ..." line; under mu */
+    char *id;                /* the remote id once known; under mu */
+};
+
+struct tsk_apply_run {
+    const struct tsk_plan *plan;
+    const struct tsk_apply_opts *o;
+    TSK_ARRAY(struct tsk_apply_op) ops;
+    uint32_t *op_apply, *op_destroy; /* per change: its ops or UINT32_MAX */
+    size_t *by_addr;                 /* change indexes sorted by address */
+    cJSON **results;        /* per change: attributes applied; under mu */
+    int64_t *deposed_jid;   /* per change: intent of a deposed object */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    TSK_ARRAY(uint32_t) ready; /* from rhead on; under mu */
+    size_t rhead;
+    unsigned char *listed; /* per change: in failed 1, skipped 2, ...  */
+    size_t running, remaining; /* under mu */
+    TSK_ARRAY(uint32_t) inflight; /* the running ops; under mu */
+    int stopping, done;        /* under mu */
+    struct tsk_apply_report *rep; /* under mu */
+    struct tsk_diags *d;          /* under mu */
+};
+
+/* apply_walk.c */
+/** The change of plan at addr, or SIZE_MAX. */
+size_t tsk_apply__find(const struct tsk_apply_run *r, const char *addr);
+
+/* apply_exec.c */
+/** Makes the provider call of op with its journal intent and state commit.
+ * Runs on a worker thread without mu; d is the worker's own. */
+int tsk_apply__exec(struct tsk_apply_run *r, struct tsk_apply_op *op,
+                    struct tsk_diags *d);
+/** The provider resource type of a change's type, or NULL with an error. */
+const struct tsk_resource_type *
+tsk_apply__type(const struct tsk_apply_opts *o, const char *type,
+                const char *addr, struct tsk_diags *d);
+/** A JSON array of strings (caller deletes). */
+cJSON *tsk_apply__strs_json(char *const *v, size_t n);
+
+/* apply_progress.c */
+int64_t tsk_apply__now_ms(void);
+/** "Creating...", "Destroying... [id=...]" (under mu). */
+void tsk_apply__progress_start(struct tsk_apply_run *r,
+                               const struct tsk_apply_op *op);
+/** "Creation complete after 2s [id=...]" or "... failed" (under mu). */
+void tsk_apply__progress_end(struct tsk_apply_run *r,
+                             const struct tsk_apply_op *op, int ok);
+/** "Still creating... [30s elapsed]" for ops running long (under mu). */
+void tsk_apply__progress_still(struct tsk_apply_run *r, int64_t now);
+/** Moves every diagnostic of src to the end of dst; src is left empty. */
+void tsk_apply__diags_move(struct tsk_diags *dst, struct tsk_diags *src);
+
+#endif

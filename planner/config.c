@@ -1,0 +1,186 @@
+/*
+ * config.c - the pipeline from a folder of *.tsk files to a checked and
+ * ordered resource graph (see config.h), and the configuration digest.
+ */
+#include "planner/config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/git.h"
+#include "providers/provider.h"
+
+struct names {
+    TSK_ARRAY(char *) v;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.tsk file names of dir (no subfolders), sorted byte-wise. */
+static int list_tsk(const char *dir, struct names *out, struct tsk_diags *d)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    if (!dp)
+        return tsk_diag_error(d, NULL, "cannot read folder %s: %s", dir,
+                              strerror(errno));
+    while ((e = readdir(dp))) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".tsk") == 0 &&
+            e->d_name[0] != '.')
+            *TSK_ARRAY_PUSH(out->v) = tsk_xstrdup(e->d_name);
+    }
+    closedir(dp);
+    if (out->v.n)
+        qsort(out->v.v, out->v.n, sizeof(char *), cmp_str);
+    return 0;
+}
+
+static void names_release(struct names *n)
+{
+    for (size_t i = 0; i < n->v.n; i++)
+        free(n->v.v[i]);
+    TSK_ARRAY_FREE(n->v);
+}
+
+static int read_one(const struct tsk_load_opts *lo, const char *path,
+                    struct tsk_buf *out)
+{
+    if (lo && lo->read_file)
+        return lo->read_file(lo->ctx, path, out);
+    return tsk_read_file(path, out);
+}
+
+static int digest_with(const char *dir, const struct tsk_load_opts *lo,
+                       char out[65], struct tsk_diags *d)
+{
+    struct names files = {0};
+    struct tsk_buf text = TSK_BUF_INIT;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char sum[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    int rc = list_tsk(dir, &files, d);
+
+    out[0] = '\0';
+    if (!md)
+        abort();
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    for (size_t i = 0; rc == 0 && i < files.v.n; i++) {
+        char *path = tsk_xasprintf("%s/%s", dir, files.v.v[i]);
+        char num[32];
+        tsk_buf_reset(&text);
+        if (read_one(lo, path, &text) != 0) {
+            tsk_diag_error(d, NULL, "cannot read %s: %s", path,
+                           strerror(errno));
+            rc = TSK_EIO;
+        } else {
+            int nl = snprintf(num, sizeof(num), "%zu", text.len);
+            EVP_DigestUpdate(md, files.v.v[i], strlen(files.v.v[i]) + 1);
+            EVP_DigestUpdate(md, num, (size_t)nl + 1);
+            EVP_DigestUpdate(md, text.ptr, text.len);
+        }
+        free(path);
+    }
+    EVP_DigestFinal_ex(md, sum, &len);
+    EVP_MD_CTX_free(md);
+    for (unsigned i = 0; rc == 0 && i < len && i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", sum[i]);
+    tsk_buf_release(&text);
+    names_release(&files);
+    return rc;
+}
+
+int tsk_config_digest(const char *dir, char out[65], struct tsk_diags *d)
+{
+    return digest_with(dir, NULL, out, d);
+}
+
+/* The service, else the last component of the folder's absolute path. */
+static char *stack_name(const struct tsk_model *m, const char *dir)
+{
+    char abs[PATH_MAX];
+    if (m && m->service)
+        return tsk_xstrdup(m->service);
+    if (!realpath(dir, abs))
+        return tsk_xstrdup(dir);
+    const char *base = strrchr(abs, '/');
+    base = base && base[1] ? base + 1 : abs;
+    return tsk_xstrdup(base);
+}
+
+/* The driver for the model's provider, or an error at `provider = ...`. */
+static const struct tsk_provider *pick_provider(const struct tsk_model *m,
+                                                struct tsk_diags *d)
+{
+    const char *name = tsk_model_provider_name(m->provider);
+    const struct tsk_provider *p = tsk_provider_find(name);
+    if (!p) {
+        tsk_diag_error(d, &m->provider_pos, "provider \"%s\" is not known",
+                       m->provider_name ? m->provider_name : "");
+        return NULL;
+    }
+    if (!p->supported || !p->lower) {
+        tsk_diag_error(d, &m->provider_pos, "lowering for %s is not "
+                                            "supported yet",
+                       p->name);
+        tsk_diag_detail(d, "supported for now: local");
+        return NULL;
+    }
+    return p;
+}
+
+int tsk_config_load(struct tsk_config **out, const char *dir,
+                    const struct tsk_config_opts *opts, struct tsk_diags *d)
+{
+    static const struct tsk_config_opts none = {0};
+    struct tsk_config *c = tsk_xcalloc(1, sizeof(*c));
+    int nerr0 = d->nerr;
+
+    if (!opts)
+        opts = &none;
+    *out = c;
+    c->dir = tsk_xstrdup(dir);
+    if (opts->git_ref) {
+        if (tsk_git_load_dir(&c->doc, dir, opts->git_ref, d) != 0 ||
+            tsk_git_digest_dir(dir, opts->git_ref, c->digest, d) != 0)
+            return TSK_ERROR;
+    } else if (tsk_doc_load_dir(&c->doc, dir, opts->load, d) != 0 ||
+               digest_with(dir, opts->load, c->digest, d) != 0) {
+        return TSK_ERROR;
+    }
+    if (tsk_model_build(&c->model, c->doc, d) != 0 || d->nerr > nerr0)
+        return TSK_ERROR;
+    c->stack = stack_name(c->model, dir);
+    if (opts->model_only)
+        return 0;
+    c->provider = pick_provider(c->model, d);
+    if (!c->provider)
+        return TSK_ERROR;
+    tsk_graph_init(&c->graph, c->provider, c->stack);
+    c->lowered = 1;
+    if (c->provider->lower(c->model, &c->graph, d) != 0 || d->nerr > nerr0)
+        return TSK_ERROR;
+    return tsk_graph_check(&c->graph, &c->order, d);
+}
+
+void tsk_config_free(struct tsk_config *c)
+{
+    if (!c)
+        return;
+    free(c->order);
+    if (c->lowered)
+        tsk_graph_free(&c->graph);
+    if (c->model)
+        tsk_model_free(c->model);
+    tsk_doc_free(c->doc);
+    free(c->stack);
+    free(c->dir);
+    free(c);
+}

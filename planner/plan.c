@@ -1,0 +1,148 @@
+/* plan.c - releasing plans and objects, counting changes, action names. */
+#include "planner/plan.h"
+
+#include <stdlib.h>
+
+static void strs_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void tsk_object_release(struct tsk_object *o)
+{
+    if (!o)
+        return;
+    free(o->addr);
+    free(o->type);
+    free(o->provider);
+    free(o->id);
+    cJSON_Delete(o->attrs);
+    strs_free(o->sensitive.v, o->sensitive.n);
+    strs_free(o->deps.v, o->deps.n);
+    memset(o, 0, sizeof(*o));
+}
+
+static void change_release(struct tsk_change *c)
+{
+    free(c->addr);
+    free(c->type);
+    free(c->name);
+    free(c->provider);
+    free(c->id);
+    cJSON_Delete(c->before);
+    cJSON_Delete(c->after);
+    cJSON_Delete(c->after_unknown);
+    strs_free(c->sensitive.v, c->sensitive.n);
+    strs_free(c->replace_paths.v, c->replace_paths.n);
+    strs_free(c->deps.v, c->deps.n);
+}
+
+static void drift_release(struct tsk_drift *dr)
+{
+    free(dr->addr);
+    free(dr->type);
+    free(dr->provider);
+    free(dr->id);
+    cJSON_Delete(dr->state_attrs);
+    cJSON_Delete(dr->remote_attrs);
+    strs_free(dr->paths.v, dr->paths.n);
+    strs_free(dr->sensitive.v, dr->sensitive.n);
+}
+
+void tsk_plan_free(struct tsk_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->changes.n; i++)
+        change_release(&p->changes.v[i]);
+    TSK_ARRAY_FREE(p->changes);
+    for (size_t i = 0; i < p->drift.n; i++)
+        drift_release(&p->drift.v[i]);
+    TSK_ARRAY_FREE(p->drift);
+    free(p->lineage);
+    free(p->config_digest);
+    free(p->tool_version);
+    free(p->provider);
+    free(p->git.commit);
+    free(p->git.branch);
+    cJSON_Delete(p->cost);
+    strs_free(p->owned.v, p->owned.n);
+    memset(p, 0, sizeof(*p));
+}
+
+void tsk_plan_counts(const struct tsk_plan *p, int *add, int *change,
+                     int *destroy)
+{
+    int a = 0, c = 0, x = 0;
+    for (size_t i = 0; i < p->changes.n; i++) {
+        switch (p->changes.v[i].action) {
+        case TSK_CREATE:
+            a++;
+            break;
+        case TSK_UPDATE:
+            c++;
+            break;
+        case TSK_DELETE:
+            x++;
+            break;
+        case TSK_REPLACE_DC:
+        case TSK_REPLACE_CD:
+            a++; /* a replacement counts once as add, once as destroy */
+            x++;
+            break;
+        case TSK_NOOP:
+        case TSK_READ:
+            break;
+        }
+    }
+    if (add)
+        *add = a;
+    if (change)
+        *change = c;
+    if (destroy)
+        *destroy = x;
+}
+
+cJSON *tsk_action_json(enum tsk_action a)
+{
+    static const char *const one[] = {
+        [TSK_NOOP] = "no-op",    [TSK_CREATE] = "create", [TSK_READ] = "read",
+        [TSK_UPDATE] = "update", [TSK_DELETE] = "delete",
+    };
+    cJSON *arr = cJSON_CreateArray();
+    if (a == TSK_REPLACE_DC) {
+        cJSON_AddItemToArray(arr, cJSON_CreateString("delete"));
+        cJSON_AddItemToArray(arr, cJSON_CreateString("create"));
+    } else if (a == TSK_REPLACE_CD) {
+        cJSON_AddItemToArray(arr, cJSON_CreateString("create"));
+        cJSON_AddItemToArray(arr, cJSON_CreateString("delete"));
+    } else if ((unsigned)a <= TSK_DELETE) {
+        cJSON_AddItemToArray(arr, cJSON_CreateString(one[a]));
+    }
+    return arr;
+}
+
+/*
+ * TSK_REASON_DESTROY has no Terraform action_reason (destroy mode gives
+ * none), so it maps to NULL like TSK_REASON_NONE; saved plans keep it
+ * under their own names (planfile.c).
+ */
+const char *tsk_reason_name(enum tsk_reason r)
+{
+    switch (r) {
+    case TSK_REASON_TAINTED:
+        return "replace_because_tainted";
+    case TSK_REASON_REQUESTED:
+        return "replace_by_request";
+    case TSK_REASON_CANNOT_UPDATE:
+        return "replace_because_cannot_update";
+    case TSK_REASON_NO_CONFIG:
+        return "delete_because_no_resource_config";
+    case TSK_REASON_NONE:
+    case TSK_REASON_DESTROY:
+        break;
+    }
+    return NULL;
+}

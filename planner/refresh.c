@@ -1,0 +1,134 @@
+/*
+ * refresh.c - reads every prior object through its provider, in parallel,
+ * and records what changed outside tuskform as drift.
+ */
+#include "planner/attrpath.h"
+#include "planner/diff.h"
+#include "planner/pool.h"
+
+#include <stdlib.h>
+
+struct rjob {
+    const struct tsk_resource_type *rt;
+    cJSON *out;
+    int rc;
+    struct tsk_diags d;
+};
+
+struct rctx {
+    const struct tsk_refresh_opts *o;
+    struct tsk_object *objs;
+    struct rjob *jobs;
+};
+
+static void read_one(void *arg, size_t i)
+{
+    struct rctx *c = arg;
+    struct rjob *j = &c->jobs[i];
+    struct tsk_object *ob = &c->objs[i];
+    if (!j->rt)
+        return;
+    struct tsk_rcall call = {c->o->pctx, ob->addr, c->o->stack};
+    j->rc = j->rt->read(&call, ob->id ? ob->id : "", ob->attrs, &j->out, &j->d);
+    if (j->rc && !j->d.nerr)
+        tsk_diag_error(&j->d, NULL, "reading %s failed", ob->addr);
+}
+
+static const struct tsk_resource_type *find_type(const struct tsk_provider *p,
+                                                 const char *type)
+{
+    for (size_t i = 0; p && p->types && p->types[i]; i++)
+        if (type && strcmp(p->types[i]->name, type) == 0)
+            return p->types[i];
+    return NULL;
+}
+
+static struct tsk_drift *add_drift(struct tsk_plan *plan,
+                                   const struct tsk_object *ob,
+                                   const struct tsk_resource_type *rt)
+{
+    struct tsk_drift *dr = TSK_ARRAY_PUSH(plan->drift);
+    dr->addr = tsk_xstrdup(ob->addr);
+    dr->type = tsk_xstrdup(ob->type ? ob->type : "");
+    dr->provider = tsk_xstrdup(ob->provider ? ob->provider : "");
+    dr->id = ob->id ? tsk_xstrdup(ob->id) : NULL;
+    dr->state_attrs =
+        ob->attrs ? cJSON_Duplicate(ob->attrs, 1) : cJSON_CreateObject();
+    for (size_t i = 0; i < ob->sensitive.n; i++)
+        TSK_STRS_ADD_UNIQUE(dr->sensitive, ob->sensitive.v[i]);
+    const struct tsk_attr_schema *a =
+        rt && rt->schema ? rt->schema->attrs : NULL;
+    for (; a && a->name; a++)
+        if (a->flags & TSK_A_SENSITIVE)
+            TSK_STRS_ADD_UNIQUE(dr->sensitive, a->name);
+    return dr;
+}
+
+/* Compares what was read with what the state holds; takes j->out. */
+static void settle(struct tsk_plan *plan, struct tsk_object *ob, struct rjob *j)
+{
+    if (!j->out) {
+        struct tsk_drift *dr = add_drift(plan, ob, j->rt);
+        dr->kind = TSK_DRIFT_DELETED;
+        tsk_object_release(ob); /* addr NULL: gone */
+        return;
+    }
+    tsk_strvec paths = {0};
+    tsk_path_diff(ob->attrs, j->out, NULL, &paths);
+    if (paths.n) {
+        struct tsk_drift *dr = add_drift(plan, ob, j->rt);
+        dr->kind = TSK_DRIFT_CHANGED;
+        dr->remote_attrs = cJSON_Duplicate(j->out, 1);
+        TSK_STRS_MOVE(dr->paths, paths);
+    }
+    tsk_strvec_free(&paths);
+    cJSON_Delete(ob->attrs);
+    ob->attrs = j->out;
+    j->out = NULL;
+}
+
+int tsk_refresh(struct tsk_plan *plan, struct tsk_object *objs, size_t n,
+                const struct tsk_refresh_opts *opts, struct tsk_diags *d)
+{
+    struct rjob *jobs = tsk_xcalloc(n + 1, sizeof(*jobs));
+    struct rctx c = {opts, objs, jobs};
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!objs[i].addr)
+            continue;
+        jobs[i].rt = find_type(opts->prov, objs[i].type);
+        if (!jobs[i].rt || !jobs[i].rt->read) {
+            jobs[i].rt = NULL;
+            tsk_diag_warning(d, NULL,
+                             "%s: provider \"%s\" cannot read type "
+                             "\"%s\"; refresh skipped it",
+                             objs[i].addr, opts->prov ? opts->prov->name : "?",
+                             objs[i].type ? objs[i].type : "?");
+            tsk_diag_addr(d, objs[i].addr);
+        }
+    }
+    tsk_pool_run(opts->parallelism > 0 ? opts->parallelism : 10, n, read_one,
+                 &c);
+    for (size_t i = 0; i < n; i++) {
+        struct rjob *j = &jobs[i];
+        for (size_t k = 0; k < j->d.v.n; k++) {
+            struct tsk_diag *dg = &j->d.v.v[k];
+            if (dg->sev == TSK_SEV_ERROR)
+                tsk_diag_error(d, &dg->pos, "%s", dg->summary);
+            else
+                tsk_diag_warning(d, &dg->pos, "%s", dg->summary);
+            if (dg->detail)
+                tsk_diag_detail(d, "%s", dg->detail);
+            tsk_diag_addr(d, dg->addr ? dg->addr : objs[i].addr);
+        }
+        if (j->rt && j->rc) {
+            rc = TSK_ERROR;
+            cJSON_Delete(j->out);
+        } else if (j->rt) {
+            settle(plan, &objs[i], j);
+        }
+        tsk_diags_release(&j->d);
+    }
+    free(jobs);
+    return rc;
+}

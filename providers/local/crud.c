@@ -1,0 +1,390 @@
+/*
+ * crud.c - the generic read/create/update/delete/find callbacks shared by
+ * every local_* type, driven by the type's schema: computed attributes
+ * (id, arn, url, ...) are assigned on create and kept on update, and
+ * reference attributes (ref_type) must name an existing object of that
+ * type, checked inside the write transaction.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+/* The type of the call's address and its schema; an error otherwise. */
+static const struct tsk_resource_type *call_type(const struct tsk_rcall *c,
+                                                 struct tsk_diags *d)
+{
+    char type[128];
+    const struct tsk_resource_type *rt = NULL;
+    if (tsk_local__addr_type(type, sizeof(type), c->addr) == 0)
+        rt = tsk_local__type(c->pctx, type);
+    if (!rt) {
+        tsk_diag_error(d, NULL, "%s: not a resource of the local provider",
+                       c->addr ? c->addr : "(no address)");
+        tsk_diag_addr(d, c->addr);
+    }
+    return rt;
+}
+
+/* "local_function" -> "function" */
+static const char *short_type(const char *type)
+{
+    return strncmp(type, "local_", 6) == 0 ? type + 6 : type;
+}
+
+static char *new_id(const char *type)
+{
+    unsigned char r[6];
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+        /* No entropy source: a clock-and-address mix is unique enough for
+         * a local file (collisions would fail the insert, not corrupt). */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+                     (uint64_t)(uintptr_t)r;
+        for (size_t i = 0; i < sizeof(r); i++, x >>= 8)
+            r[i] = (unsigned char)x;
+    }
+    return tsk_xasprintf("%s-%02x%02x%02x%02x%02x%02x", short_type(type), r[0],
+                         r[1], r[2], r[3], r[4], r[5]);
+}
+
+static const char *str_attr(const cJSON *attrs, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(attrs, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The value of a computed attribute that the create did not receive. */
+static cJSON *computed_value(const struct tsk_attr_schema *a,
+                             const struct tsk_local_obj *o,
+                             const struct tsk_pctx *p)
+{
+    const char *who = o->name ? o->name : o->id;
+    if (strcmp(a->name, "id") == 0)
+        return cJSON_CreateString(o->id);
+    if (strcmp(a->name, "arn") == 0)
+        return cJSON_CreateString(o->arn);
+    if (strcmp(a->name, "url") == 0 || strcmp(a->name, "endpoint") == 0) {
+        char *u = tsk_xasprintf("http://%s.%s.%s.local-cloud/%s",
+                                short_type(o->type), p->region, p->stack, who);
+        cJSON *v = cJSON_CreateString(u);
+        free(u);
+        return v;
+    }
+    if (strcmp(a->name, "function_version") == 0 ||
+        strcmp(a->name, "version") == 0)
+        return a->type == TSK_T_NUMBER ? cJSON_CreateNumber(1)
+                                       : cJSON_CreateString("1");
+    switch (a->type) {
+    case TSK_T_NUMBER:
+        return cJSON_CreateNumber(0);
+    case TSK_T_BOOL:
+        return cJSON_CreateFalse();
+    case TSK_T_LIST:
+        return cJSON_CreateArray();
+    case TSK_T_MAP:
+    case TSK_T_OBJECT:
+        return cJSON_CreateObject();
+    default: {
+        char *s = tsk_xasprintf("%s/%s", o->id, a->name);
+        cJSON *v = cJSON_CreateString(s);
+        free(s);
+        return v;
+    }
+    }
+}
+
+/* Sets every computed attribute missing from o->attrs: from keep (the
+ * stored object on update) when it has it, else a fresh value. */
+static void fill_computed(struct tsk_local_obj *o,
+                          const struct tsk_resource_type *rt,
+                          const cJSON *keep, const struct tsk_pctx *p)
+{
+    for (const struct tsk_attr_schema *a = rt->schema->attrs; a->name; a++) {
+        if (!(a->flags & TSK_A_COMPUTED))
+            continue;
+        const cJSON *cur = cJSON_GetObjectItemCaseSensitive(o->attrs, a->name);
+        if (cur && !cJSON_IsNull(cur))
+            continue;
+        const cJSON *k = keep ? cJSON_GetObjectItemCaseSensitive(keep, a->name)
+                              : NULL;
+        cJSON *v = k && !cJSON_IsNull(k) && strcmp(a->name, "arn") != 0
+                       ? cJSON_Duplicate(k, 1)
+                       : computed_value(a, o, p);
+        if (cur)
+            cJSON_ReplaceItemInObjectCaseSensitive(o->attrs, a->name, v);
+        else
+            cJSON_AddItemToObject(o->attrs, a->name, v);
+    }
+}
+
+static cJSON *make_tags(const struct tsk_rcall *c, const cJSON *attrs)
+{
+    cJSON *tags = cJSON_CreateObject();
+    const cJSON *user = cJSON_GetObjectItemCaseSensitive(attrs, "tags");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, user)
+    {
+        if (cJSON_IsString(t) && t->string)
+            cJSON_AddStringToObject(tags, t->string, t->valuestring);
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(tags, "tuskform:stack");
+    cJSON_DeleteItemFromObjectCaseSensitive(tags, "tuskform:address");
+    cJSON_AddStringToObject(tags, "tuskform:stack", c->pctx->stack);
+    cJSON_AddStringToObject(tags, "tuskform:address", c->addr);
+    return tags;
+}
+
+/* Required attributes must be set; reported all at once. */
+static int check_required(const struct tsk_rcall *c,
+                          const struct tsk_resource_type *rt,
+                          const cJSON *planned, struct tsk_diags *d)
+{
+    int rc = 0;
+    if (!cJSON_IsObject(planned)) {
+        tsk_diag_error(d, NULL, "%s: the planned attributes are not an object",
+                       c->addr);
+        tsk_diag_addr(d, c->addr);
+        return TSK_EINVAL;
+    }
+    for (const struct tsk_attr_schema *a = rt->schema->attrs; a->name; a++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(planned, a->name);
+        if ((a->flags & TSK_A_REQUIRED) && (!v || cJSON_IsNull(v))) {
+            tsk_diag_error(d, NULL, "%s: required attribute \"%s\" is not set",
+                           c->addr, a->name);
+            tsk_diag_addr(d, c->addr);
+            rc = TSK_EINVAL;
+        }
+    }
+    return rc;
+}
+
+struct ref_check {
+    const struct tsk_rcall *c;
+    const struct tsk_resource_type *rt;
+    const cJSON *attrs;
+};
+
+static int check_one_ref(sqlite3 *db, const struct ref_check *rc,
+                         const struct tsk_attr_schema *a, const cJSON *v,
+                         struct tsk_diags *d)
+{
+    if (!cJSON_IsString(v) || !*v->valuestring) {
+        tsk_diag_error(d, NULL,
+                       "%s: attribute \"%s\" must name a %s (its arn or id)",
+                       rc->c->addr, a->name, a->ref_type);
+        tsk_diag_addr(d, rc->c->addr);
+        return TSK_EINVAL;
+    }
+    char *id = tsk_local__obj_lookup(db, a->ref_type, v->valuestring);
+    if (id) {
+        free(id);
+        return 0;
+    }
+    tsk_diag_error(d, NULL, "%s: %s \"%s\" does not exist", rc->c->addr,
+                   a->ref_type, v->valuestring);
+    tsk_diag_detail(d, "Attribute \"%s\" must name an existing %s.", a->name,
+                    a->ref_type);
+    tsk_diag_addr(d, rc->c->addr);
+    return TSK_ENOTFOUND;
+}
+
+/* Runs inside the write transaction: every reference names an object. */
+static int check_refs(sqlite3 *db, void *arg, struct tsk_diags *d)
+{
+    const struct ref_check *rc = arg;
+    int err = 0;
+    for (const struct tsk_attr_schema *a = rc->rt->schema->attrs; a->name;
+         a++) {
+        const cJSON *v =
+            a->ref_type ? cJSON_GetObjectItemCaseSensitive(rc->attrs, a->name)
+                        : NULL;
+        if (!v || cJSON_IsNull(v))
+            continue;
+        if (cJSON_IsArray(v)) {
+            const cJSON *e;
+            cJSON_ArrayForEach(e, v)
+            {
+                int r = check_one_ref(db, rc, a, e, d);
+                err = err ? err : r;
+            }
+        } else {
+            int r = check_one_ref(db, rc, a, v, d);
+            err = err ? err : r;
+        }
+    }
+    return err;
+}
+
+static char *make_arn(const struct tsk_pctx *p, const char *type,
+                      const char *name, const char *id)
+{
+    return tsk_xasprintf("arn:local:%s:%s:%s", p->region, short_type(type),
+                         name ? name : id);
+}
+
+int tsk_local_create(const struct tsk_rcall *c, const cJSON *planned,
+                     char **out_id, cJSON **out, struct tsk_diags *d)
+{
+    *out_id = NULL;
+    *out = NULL;
+    const struct tsk_resource_type *rt = call_type(c, d);
+    int lost = 0;
+    if (!rt)
+        return TSK_EINVAL;
+    int rc = tsk_local__knobs(c->pctx, "create", c->addr, &lost, d);
+    if (rc || (rc = check_required(c, rt, planned, d)))
+        return rc;
+    struct tsk_local_obj o = {0};
+    o.type = tsk_xstrdup(rt->name);
+    o.id = new_id(rt->name);
+    const char *name = str_attr(planned, "name");
+    o.name = name ? tsk_xstrdup(name) : NULL;
+    o.arn = make_arn(c->pctx, rt->name, o.name, o.id);
+    o.attrs = cJSON_Duplicate(planned, 1);
+    fill_computed(&o, rt, NULL, c->pctx);
+    o.tags = make_tags(c, o.attrs);
+    struct ref_check chk = {c, rt, o.attrs};
+    struct tsk_local_write w = {'i', &o, check_refs, &chk};
+    rc = tsk_local__write(c->pctx, &w, d);
+    if (!rc && lost) {
+        rc = tsk_diag_error(d, NULL,
+                            "create %s: the response was lost (injected by "
+                            "TUSKFORM_LOCAL_FAIL)",
+                            c->addr);
+        tsk_diag_addr(d, c->addr);
+    }
+    if (!rc) {
+        *out_id = o.id;
+        *out = o.attrs;
+        o.id = NULL;
+        o.attrs = NULL;
+    }
+    tsk_local__obj_release(&o);
+    return rc;
+}
+
+int tsk_local_read(const struct tsk_rcall *c, const char *id,
+                   const cJSON *prior, cJSON **out, struct tsk_diags *d)
+{
+    (void)prior;
+    *out = NULL;
+    const struct tsk_resource_type *rt = call_type(c, d);
+    if (!rt)
+        return TSK_EINVAL;
+    int rc = tsk_local__knobs(c->pctx, "read", c->addr, NULL, d);
+    sqlite3 *db;
+    if (rc || (rc = tsk_local__db_get(c->pctx, &db, d)))
+        return rc;
+    struct tsk_local_obj o;
+    rc = id ? tsk_local__obj_get(&o, db, rt->name, id, d) : TSK_ENOTFOUND;
+    tsk_local__db_put(c->pctx, db);
+    if (rc == TSK_ENOTFOUND)
+        return 0;
+    if (rc) {
+        tsk_diag_addr(d, c->addr);
+        return rc;
+    }
+    *out = o.attrs;
+    o.attrs = NULL;
+    tsk_local__obj_release(&o);
+    return 0;
+}
+
+int tsk_local_update(const struct tsk_rcall *c, const char *id,
+                     const cJSON *prior, const cJSON *planned, cJSON **out,
+                     struct tsk_diags *d)
+{
+    (void)prior;
+    *out = NULL;
+    const struct tsk_resource_type *rt = call_type(c, d);
+    if (!rt)
+        return TSK_EINVAL;
+    int rc = tsk_local__knobs(c->pctx, "update", c->addr, NULL, d);
+    if (rc || (rc = check_required(c, rt, planned, d)))
+        return rc;
+    sqlite3 *db;
+    if ((rc = tsk_local__db_get(c->pctx, &db, d)))
+        return rc;
+    struct tsk_local_obj cur;
+    rc = tsk_local__obj_get(&cur, db, rt->name, id, d);
+    tsk_local__db_put(c->pctx, db);
+    if (rc == TSK_ENOTFOUND) {
+        tsk_diag_error(d, NULL, "%s: %s %s does not exist (deleted outside "
+                       "tuskform?)", c->addr, rt->name, id);
+        tsk_diag_detail(d, "Run `tuskform apply` again: the refresh will plan "
+                           "to create it.");
+    }
+    if (rc) {
+        tsk_diag_addr(d, c->addr);
+        return rc;
+    }
+    struct tsk_local_obj o = {0};
+    o.id = tsk_xstrdup(id);
+    o.type = tsk_xstrdup(rt->name);
+    const char *name = str_attr(planned, "name");
+    o.name = name ? tsk_xstrdup(name) : NULL;
+    /* The ARN follows the name; everything else computed is kept. */
+    o.arn = make_arn(c->pctx, rt->name, o.name, o.id);
+    o.attrs = cJSON_Duplicate(planned, 1);
+    fill_computed(&o, rt, cur.attrs, c->pctx);
+    o.tags = make_tags(c, o.attrs);
+    tsk_local__obj_release(&cur);
+    struct ref_check chk = {c, rt, o.attrs};
+    struct tsk_local_write w = {'u', &o, check_refs, &chk};
+    rc = tsk_local__write(c->pctx, &w, d);
+    if (!rc) {
+        *out = o.attrs;
+        o.attrs = NULL;
+    } else {
+        tsk_diag_addr(d, c->addr);
+    }
+    tsk_local__obj_release(&o);
+    return rc;
+}
+
+int tsk_local_delete(const struct tsk_rcall *c, const char *id,
+                     const cJSON *prior, struct tsk_diags *d)
+{
+    (void)prior;
+    const struct tsk_resource_type *rt = call_type(c, d);
+    if (!rt)
+        return TSK_EINVAL;
+    int rc = tsk_local__knobs(c->pctx, "delete", c->addr, NULL, d);
+    if (rc || !id)
+        return rc;
+    struct tsk_local_obj o = {.id = (char *)id, .type = (char *)rt->name};
+    struct tsk_local_write w = {'d', &o, NULL, NULL};
+    return tsk_local__write(c->pctx, &w, d);
+}
+
+int tsk_local_find(const struct tsk_rcall *c, const cJSON *planned,
+                   char **out_id, cJSON **out, struct tsk_diags *d)
+{
+    (void)planned;
+    *out_id = NULL;
+    *out = NULL;
+    const struct tsk_resource_type *rt = call_type(c, d);
+    if (!rt)
+        return TSK_EINVAL;
+    int rc = tsk_local__knobs(c->pctx, "find", c->addr, NULL, d);
+    sqlite3 *db;
+    if (rc || (rc = tsk_local__db_get(c->pctx, &db, d)))
+        return rc;
+    struct tsk_local_obj o;
+    rc = tsk_local__obj_find(&o, db, rt->name, c->pctx->stack, c->addr, d);
+    tsk_local__db_put(c->pctx, db);
+    if (rc == TSK_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    *out_id = o.id;
+    *out = o.attrs;
+    o.id = NULL;
+    o.attrs = NULL;
+    tsk_local__obj_release(&o);
+    return 0;
+}

@@ -1,0 +1,115 @@
+/*
+ * lower_source.c - the sha256 of a function's code, so that editing the
+ * code shows as an update of local_function.source_code_hash. A .zip (or
+ * any file) hashes its bytes; a folder hashes, for every regular file below
+ * it in byte-wise order of relative path, the path, a NUL, the length in
+ * decimal, a NUL and the contents. Hidden entries (".git", ".tuskform")
+ * are skipped.
+ */
+#include "providers/local/lower.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_DEPTH 32
+
+struct paths {
+    TSK_ARRAY(char *) v;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects the regular files below root/rel; returns 0 or errno. */
+static int walk(const char *root, const char *rel, int depth, struct paths *out)
+{
+    char *path = *rel ? tsk_xasprintf("%s/%s", root, rel) : tsk_xstrdup(root);
+    DIR *dp = opendir(path);
+    struct dirent *e;
+    int rc = 0;
+    if (!dp) {
+        rc = errno;
+        free(path);
+        return rc;
+    }
+    while (rc == 0 && (e = readdir(dp))) {
+        struct stat st;
+        if (e->d_name[0] == '.')
+            continue;
+        char *child = *rel ? tsk_xasprintf("%s/%s", rel, e->d_name)
+                           : tsk_xstrdup(e->d_name);
+        char *full = tsk_xasprintf("%s/%s", root, child);
+        if (stat(full, &st) != 0)
+            rc = errno;
+        else if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH)
+            rc = walk(root, child, depth + 1, out);
+        else if (S_ISREG(st.st_mode)) {
+            *TSK_ARRAY_PUSH(out->v) = child;
+            child = NULL;
+        }
+        free(child);
+        free(full);
+    }
+    closedir(dp);
+    free(path);
+    return rc;
+}
+
+static int hash_file(EVP_MD_CTX *md, const char *path, const char *rel)
+{
+    struct tsk_buf b = TSK_BUF_INIT;
+    char num[32];
+    if (tsk_read_file(path, &b) != 0)
+        return errno ? errno : EIO;
+    if (rel) {
+        int n = snprintf(num, sizeof(num), "%zu", b.len);
+        EVP_DigestUpdate(md, rel, strlen(rel) + 1);
+        EVP_DigestUpdate(md, num, (size_t)n + 1);
+    }
+    EVP_DigestUpdate(md, b.ptr, b.len);
+    tsk_buf_release(&b);
+    return 0;
+}
+
+int tsk_local__source_hash(const char *path, char out[65])
+{
+    struct stat st;
+    struct paths files = {0};
+    unsigned char sum[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    int rc;
+    EVP_MD_CTX *md;
+
+    if (stat(path, &st) != 0)
+        return errno;
+    md = EVP_MD_CTX_new();
+    if (!md)
+        abort();
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    if (S_ISDIR(st.st_mode)) {
+        rc = walk(path, "", 0, &files);
+        if (files.v.n)
+            qsort(files.v.v, files.v.n, sizeof(char *), cmp_str);
+        for (size_t i = 0; rc == 0 && i < files.v.n; i++) {
+            char *full = tsk_xasprintf("%s/%s", path, files.v.v[i]);
+            rc = hash_file(md, full, files.v.v[i]);
+            free(full);
+        }
+    } else {
+        rc = hash_file(md, path, NULL);
+    }
+    EVP_DigestFinal_ex(md, sum, &len);
+    EVP_MD_CTX_free(md);
+    for (size_t i = 0; i < files.v.n; i++)
+        free(files.v.v[i]);
+    TSK_ARRAY_FREE(files.v);
+    for (unsigned i = 0; rc == 0 && i < len && i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", sum[i]);
+    return rc;
+}

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""aws_fault_proxy.py - a fault-injecting HTTP proxy in front of moto_server.
+
+tuskform talks to it as its AWS endpoint (AWS_ENDPOINT_URL=http://127.0.0.1:PORT);
+every request is forwarded unchanged to the upstream emulator (--upstream, default
+$TSK_MOTO_URL) and its response returned, except for what is listed here.
+This is exactly what it does:
+
+  Transport
+    * keeps client connections alive (HTTP/1.1, Content-Length on every
+      response), so a client can reuse them; upstream, one connection per
+      request (moto closes every connection anyway);
+    * --latency-ms N: sleeps N ms before answering each call;
+    * counts client connections accepted and requests (GET /__proxy/stats).
+
+  Faults (rules from --fault JSON arguments or POST /__proxy/faults, a JSON
+  list; each rule: {"kind", "match", "times", ...}; "match" is a substring of
+  "METHOD PATH?QUERY TARGET" where TARGET is the X-Amz-Target header; a rule
+  fires on its first `times` matching calls, default 1):
+    throttle      429 TooManyRequestsException with Retry-After: `retry_after`
+                  (seconds, default 1)
+    5xx           `status` (default 503) ServiceException
+    drop          closes the connection without any response
+    slow          sleeps `delay_ms` (default 1500) before forwarding
+    malformed     200 with a truncated JSON body (the client must fail clearly)
+    garbage5xx    502 with an HTML body that is no AWS error document
+    pending       forwards, then rewrites a Lambda function configuration in
+                  the response to State=Pending / LastUpdateStatus=InProgress
+    inprogress409 409 ResourceConflictException "An update is in progress for
+                  resource: ..." (Lambda's answer while a function is busy)
+
+  Fakes (what the emulator lacks)
+    * Lambda provisioned concurrency: PUT/GET/DELETE
+      /2019-09-30/functions/{name}/provisioned-concurrency?Qualifier=Q, kept in
+      memory. PUT checks the alias or version exists upstream (else 404
+      ResourceNotFoundException), answers 202 IN_PROGRESS; the next
+      --pc-pending-polls GETs (default 1) say IN_PROGRESS, then READY. GET of
+      an unknown config: 404 ProvisionedConcurrencyConfigNotFoundException.
+      A rule {"kind": "pc_failed", "match": ...} makes the next PUT end FAILED
+      with a StatusReason.
+
+  Control (not forwarded): GET /__proxy/stats -> {"connections", "requests",
+  "faults": {kind: count}}; POST /__proxy/faults (JSON list, replaces the
+  rules); POST /__proxy/reset (rules and counters cleared; the faked
+  provisioned concurrency configs stay).
+
+Usage: aws_fault_proxy.py [--port 0] [--upstream URL] [--latency-ms N]
+       [--pc-pending-polls N] [--fault JSON]... [--port-file FILE]
+The chosen port is printed on stdout ("PORT 12345") and written to --port-file.
+"""
+import argparse
+import http.client
+import http.server
+import json
+import os
+import socketserver
+import sys
+import threading
+import time
+import urllib.parse
+
+LOCK = threading.Lock()
+STATE = {"rules": [], "connections": 0, "requests": 0, "faults": {},
+         "pc": {}, "pc_polls": {}, "pc_fail": []}
+OPTS = None
+
+
+def now_iso():
+    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime())
+
+
+def take_rule(desc, kinds):
+    """The first live rule of one of kinds matching desc (consumes one use)."""
+    with LOCK:
+        for r in STATE["rules"]:
+            if r.get("kind") not in kinds or r.get("left", 0) <= 0:
+                continue
+            if r.get("match", "") in desc:
+                r["left"] -= 1
+                STATE["faults"][r["kind"]] = STATE["faults"].get(r["kind"], 0) + 1
+                return r
+    return None
+
+
+def set_rules(rules):
+    for r in rules:
+        r["left"] = int(r.get("times", 1))
+    with LOCK:
+        STATE["rules"] = rules
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        with LOCK:
+            STATE["connections"] += 1
+
+    def log_message(self, fmt, *args):  # quiet
+        if os.environ.get("TSK_PROXY_LOG"):
+            sys.stderr.write("proxy: " + (fmt % args) + "\n")
+
+    def reply(self, status, body, headers=None, ctype="application/json"):
+        data = body if isinstance(body, bytes) else body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", "proxy-%d" % time.monotonic_ns())
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def aws_error(self, status, code, msg, headers=None):
+        h = {"X-Amzn-ErrorType": code}
+        h.update(headers or {})
+        self.reply(status, json.dumps({"Type": "User", "message": msg}), h)
+
+    def do_GET(self):
+        self.handle_any()
+
+    def do_PUT(self):
+        self.handle_any()
+
+    def do_POST(self):
+        self.handle_any()
+
+    def do_DELETE(self):
+        self.handle_any()
+
+    def do_HEAD(self):
+        self.handle_any()
+
+    def handle_any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        if self.path.startswith("/__proxy/"):
+            return self.control(body)
+        with LOCK:
+            STATE["requests"] += 1
+        if OPTS.latency_ms:
+            time.sleep(OPTS.latency_ms / 1000.0)
+        desc = "%s %s %s" % (self.command, self.path,
+                             self.headers.get("X-Amz-Target", ""))
+        if self.fault(desc):
+            return
+        if "/provisioned-concurrency" in self.path:
+            return self.fake_pc(body)
+        self.forward(desc, body)
+
+    # ---- faults ----------------------------------------------------------
+    def fault(self, desc):
+        r = take_rule(desc, ("throttle", "5xx", "drop", "slow", "malformed",
+                             "garbage5xx", "inprogress409"))
+        if not r:
+            return False
+        k = r["kind"]
+        if k == "slow":
+            time.sleep(r.get("delay_ms", 1500) / 1000.0)
+            return False
+        if k == "throttle":
+            self.aws_error(429, "TooManyRequestsException", "Rate exceeded",
+                           {"Retry-After": str(r.get("retry_after", 1))})
+        elif k == "5xx":
+            self.aws_error(int(r.get("status", 503)), "ServiceException",
+                           "injected server error")
+        elif k == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+        elif k == "malformed":
+            self.reply(200, b'{"FunctionName": "trunc')
+        elif k == "garbage5xx":
+            self.reply(502, b"<html><body>Bad Gateway</body></html>",
+                       ctype="text/html")
+        elif k == "inprogress409":
+            self.aws_error(409, "ResourceConflictException",
+                           "The operation cannot be performed at this time. "
+                           "An update is in progress for resource: " +
+                           self.path)
+        return True
+
+    # ---- forwarding --------------------------------------------------------
+    def forward(self, desc, body):
+        up = urllib.parse.urlsplit(OPTS.upstream)
+        conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
+        hdrs = {k: v for k, v in self.headers.items()
+                if k.lower() not in ("connection", "keep-alive",
+                                     "content-length")}
+        try:
+            conn.request(self.command, self.path, body=body or None,
+                         headers=hdrs)
+            resp = conn.getresponse()
+            data = resp.read()
+        except OSError as e:
+            return self.aws_error(502, "ServiceException", "upstream: %s" % e)
+        finally:
+            conn.close()
+        if resp.status == 200 and take_rule(desc, ("pending",)):
+            data = self.make_pending(data)
+        skip = ("connection", "keep-alive", "content-length",
+                "transfer-encoding", "server", "date", "content-type")
+        extra = {k: v for k, v in resp.getheaders() if k.lower() not in skip}
+        self.reply(resp.status, data, extra,
+                   ctype=resp.getheader("Content-Type") or "application/json")
+
+    @staticmethod
+    def make_pending(data):
+        try:
+            j = json.loads(data)
+        except ValueError:
+            return data
+        cfg = j.get("Configuration", j)
+        if isinstance(cfg, dict) and "FunctionName" in cfg:
+            if "State" in cfg and cfg.get("LastUpdateStatus") is None:
+                cfg["State"] = "Pending"
+            else:
+                cfg["State"] = "Active"
+                cfg["LastUpdateStatus"] = "InProgress"
+        return json.dumps(j).encode()
+
+    # ---- provisioned concurrency (the emulator has none) -----------------
+    def fake_pc(self, body):
+        u = urllib.parse.urlsplit(self.path)
+        parts = u.path.split("/")
+        # /2019-09-30/functions/{name}/provisioned-concurrency
+        if len(parts) < 5 or parts[2] != "functions":
+            return self.aws_error(404, "ResourceNotFoundException", "no route")
+        fn = urllib.parse.unquote(parts[3])
+        if ":function:" in fn:
+            fn = fn.split(":function:")[1].split(":")[0]
+        q = urllib.parse.parse_qs(u.query).get("Qualifier", [""])[0]
+        if not q or q == "$LATEST":
+            return self.aws_error(400, "InvalidParameterValueException",
+                                  "Qualifier must be an alias or version")
+        key = (fn, q)
+        if self.command == "PUT":
+            return self.pc_put(key, body)
+        with LOCK:
+            cfg = STATE["pc"].get(key)
+        if cfg is None:
+            return self.aws_error(
+                404, "ProvisionedConcurrencyConfigNotFoundException",
+                "No Provisioned Concurrency Config found for this function")
+        if self.command == "DELETE":
+            with LOCK:
+                STATE["pc"].pop(key, None)
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        with LOCK:
+            left = STATE["pc_polls"].get(key, 0)
+            if cfg["Status"] == "IN_PROGRESS":
+                if left > 0:
+                    STATE["pc_polls"][key] = left - 1
+                elif cfg.get("_fail"):
+                    cfg["Status"] = "FAILED"
+                    cfg["StatusReason"] = "injected: insufficient capacity"
+                else:
+                    cfg["Status"] = "READY"
+                    n = cfg["RequestedProvisionedConcurrentExecutions"]
+                    cfg["AllocatedProvisionedConcurrentExecutions"] = n
+                    cfg["AvailableProvisionedConcurrentExecutions"] = n
+            out = {k: v for k, v in cfg.items() if not k.startswith("_")}
+        return self.reply(200, json.dumps(out))
+
+    def upstream_exists(self, fn, q):
+        up = urllib.parse.urlsplit(OPTS.upstream)
+        conn = http.client.HTTPConnection(up.hostname, up.port, timeout=30)
+        if q.isdigit():
+            path = "/2015-03-31/functions/%s/configuration?Qualifier=%s" % (
+                urllib.parse.quote(fn, safe=""), q)
+        else:
+            path = "/2015-03-31/functions/%s/aliases/%s" % (
+                urllib.parse.quote(fn, safe=""), urllib.parse.quote(q, safe=""))
+        hdrs = {k: v for k, v in self.headers.items()
+                if k.lower() in ("authorization", "x-amz-date", "host",
+                                 "x-amz-security-token")}
+        try:
+            conn.request("GET", path, headers=hdrs)
+            return 200 <= conn.getresponse().status < 300  # moto: 201
+        except OSError:
+            return False
+        finally:
+            conn.close()
+
+    def pc_put(self, key, body):
+        try:
+            n = int(json.loads(body or b"{}")["ProvisionedConcurrentExecutions"])
+        except (ValueError, KeyError, TypeError):
+            return self.aws_error(400, "InvalidParameterValueException",
+                                  "ProvisionedConcurrentExecutions is required")
+        if n < 1:
+            return self.aws_error(400, "InvalidParameterValueException",
+                                  "ProvisionedConcurrentExecutions must be >= 1")
+        if not self.upstream_exists(*key):
+            return self.aws_error(404, "ResourceNotFoundException",
+                                  "Function not found: %s:%s" % key)
+        fail = take_rule("%s PUT %s:%s" % ("pc", key[0], key[1]),
+                         ("pc_failed",)) is not None
+        cfg = {"RequestedProvisionedConcurrentExecutions": n,
+               "AllocatedProvisionedConcurrentExecutions": 0,
+               "AvailableProvisionedConcurrentExecutions": 0,
+               "Status": "IN_PROGRESS", "LastModified": now_iso(),
+               "_fail": fail}
+        with LOCK:
+            STATE["pc"][key] = cfg
+            STATE["pc_polls"][key] = OPTS.pc_pending_polls
+            out = {k: v for k, v in cfg.items() if not k.startswith("_")}
+        return self.reply(202, json.dumps(out))
+
+    # ---- control -----------------------------------------------------------
+    def control(self, body):
+        if self.path == "/__proxy/stats":
+            with LOCK:
+                s = {"connections": STATE["connections"],
+                     "requests": STATE["requests"],
+                     "faults": dict(STATE["faults"]),
+                     "provisioned": ["%s:%s" % k for k in STATE["pc"]]}
+            return self.reply(200, json.dumps(s))
+        if self.path == "/__proxy/faults" and self.command == "POST":
+            try:
+                rules = json.loads(body or b"[]")
+                assert isinstance(rules, list)
+            except (ValueError, AssertionError):
+                return self.reply(400, '{"error": "expected a JSON list"}')
+            set_rules(rules)
+            return self.reply(200, '{"ok": true}')
+        if self.path == "/__proxy/reset" and self.command == "POST":
+            with LOCK:
+                STATE.update({"rules": [], "connections": 0, "requests": 0,
+                              "faults": {}})
+            return self.reply(200, '{"ok": true}')
+        return self.reply(404, '{"error": "unknown control path"}')
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def main():
+    global OPTS
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--upstream", default=os.environ.get("TSK_MOTO_URL"))
+    ap.add_argument("--latency-ms", type=int, default=0)
+    ap.add_argument("--pc-pending-polls", type=int, default=1)
+    ap.add_argument("--fault", action="append", default=[])
+    ap.add_argument("--port-file")
+    OPTS = ap.parse_args()
+    if not OPTS.upstream:
+        sys.exit("aws_fault_proxy: no upstream (--upstream or TSK_MOTO_URL)")
+    set_rules([json.loads(f) for f in OPTS.fault])
+    srv = Server(("127.0.0.1", OPTS.port), Handler)
+    port = srv.server_address[1]
+    if OPTS.port_file:
+        with open(OPTS.port_file + ".tmp", "w") as f:
+            f.write("%d\n" % port)
+        os.replace(OPTS.port_file + ".tmp", OPTS.port_file)
+    print("PORT %d" % port, flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
