@@ -8,6 +8,8 @@
  */
 #include "cli.h"
 
+#include <string.h>
+
 #include <stdlib.h>
 
 #include "flow.h"
@@ -19,6 +21,8 @@
 static int auto_approve, show_sensitive;
 static int require_clean, allow_other_commit;
 static int refresh = 1;
+static int cost_free_tier;
+static const char *budget_policy = "warn";
 static long parallelism = 10;
 static double lock_timeout;
 static struct tsk_strlist targets, replace;
@@ -39,10 +43,15 @@ static const struct tsk_opt opts[] = {
     {"show-sensitive", TSK_OPT_BOOL, &show_sensitive, NULL,
      "show sensitive values in the plan"},
     {"require-clean", TSK_OPT_BOOL, &require_clean, NULL,
-     "refuse to apply from a git work tree with uncommitted changes"},
+     "refuse to apply unless the configuration is in a git work tree "
+     "with no uncommitted changes"},
     {"allow-other-commit", TSK_OPT_BOOL, &allow_other_commit, NULL,
      "apply a saved plan made for another git commit than the one checked "
      "out"},
+    {"cost-free-tier", TSK_OPT_BOOL, &cost_free_tier, NULL,
+     "deduct the monthly free tier in the cost estimate"},
+    {"budget-policy", TSK_OPT_STRING, &budget_policy, "warn|fail",
+     "fail: refuse to apply when an estimate exceeds its budget"},
     {NULL},
 };
 
@@ -87,9 +96,10 @@ static int load_saved(struct tsk_flow *f, const char *path)
     tsk_flow_apply_opts(f, &ao, NULL);
     rc = tsk_apply_recover(&n, &ao, &f->d);
     if (rc == 0 && n > 0) {
-        tsk_diag_error(&f->d, NULL, "Saved plan is stale: an interrupted "
-                                    "apply left %d pending operation(s), now "
-                                    "settled, which changed the state",
+        tsk_diag_error(&f->d, NULL,
+                       "Saved plan is stale: an interrupted "
+                       "apply left %d pending operation(s), now "
+                       "settled, which changed the state",
                        n);
         tsk_diag_detail(&f->d, "Make a new plan with: tuskform plan "
                                "-out=FILE");
@@ -110,20 +120,34 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
     if (parallelism < 1 || parallelism > 1000)
         return tsk_cmd_usage_error(&tsk_cmd_apply, "-parallelism must be "
                                                    "between 1 and 1000");
+    if (strcmp(budget_policy, "warn") != 0 &&
+        strcmp(budget_policy, "fail") != 0)
+        return tsk_cmd_usage_error(&tsk_cmd_apply,
+                                   "-budget-policy is warn "
+                                   "or fail, not \"%s\"",
+                                   budget_policy);
     const char *planfile = npos ? argv[1] : NULL;
     volatile sig_atomic_t *intr = tsk_flow_sigint();
     struct tsk_flow f;
-    struct tsk_flow_opts fo = {"apply", lock_timeout, (int)parallelism,
-                               cli->color, planfile != NULL};
+    struct tsk_flow_opts fo = {.operation = "apply",
+                               .lock_timeout = lock_timeout,
+                               .parallelism = (int)parallelism,
+                               .color = cli->color,
+                               .no_recover = planfile != NULL};
+    fo.cost_free_tier = cost_free_tier;
+    fo.budget_fail = strcmp(budget_policy, "fail") == 0;
     rc = tsk_flow_start(&f, &fo);
     if (rc == 0 && !planfile)
         rc = tsk_gitops_apply_checks(f.workdir, NULL, require_clean, 0, &f.d);
     if (rc == 0 && planfile) {
         rc = load_saved(&f, planfile);
+        if (rc == 0 && fo.budget_fail) /* the budgets of the config now */
+            rc = tsk_flow_cost(&f);
     } else if (rc == 0) {
-        struct tsk_diff_opts dopts = {
-            .targets = targets.v.v, .ntargets = targets.v.n,
-            .replace = replace.v.v, .nreplace = replace.v.n};
+        struct tsk_diff_opts dopts = {.targets = targets.v.v,
+                                      .ntargets = targets.v.n,
+                                      .replace = replace.v.v,
+                                      .nreplace = replace.v.n};
         rc = tsk_flow_plan(&f, &dopts, refresh);
         if (rc == 0)
             show_plan(&f, cli->color);
@@ -150,6 +174,8 @@ const struct tsk_command tsk_cmd_apply = {
     .summary = "Make the cloud match the configuration",
     .usage = "apply [PLANFILE] [options]",
     .details = "Exit codes: 0 done, 1 something was not done (see the "
-               "summary), 130 interrupted.",
+               "summary), 130 interrupted.\nOperations running longer than "
+               "10 s print \"Still creating... [10s elapsed]\" lines\n"
+               "(TUSKFORM_STILL_EVERY=N sets the interval, for tests).",
     .opts = opts,
 };

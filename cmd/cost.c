@@ -52,7 +52,7 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
                 tsk_buf_addch(&out, '\n');
                 free(s);
             } else {
-                tsk_cost_render_text(&out, cost, cli->color);
+                tsk_cost_render_text(&out, cost, cli->color, 0);
             }
             fwrite(out.ptr, 1, out.len, stdout);
             tsk_buf_release(&out);

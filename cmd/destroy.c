@@ -35,16 +35,20 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
     if ((rc = tsk_opts_parse(&tsk_cmd_destroy, argc, argv, &npos)))
         return rc;
     if (npos)
-        return tsk_cmd_usage_error(&tsk_cmd_destroy, "unexpected argument "
-                                                     "\"%s\"",
+        return tsk_cmd_usage_error(&tsk_cmd_destroy,
+                                   "unexpected argument "
+                                   "\"%s\"",
                                    argv[1]);
     if (parallelism < 1 || parallelism > 1000)
         return tsk_cmd_usage_error(&tsk_cmd_destroy, "-parallelism must be "
                                                      "between 1 and 1000");
     volatile sig_atomic_t *intr = tsk_flow_sigint();
     struct tsk_flow f;
-    struct tsk_flow_opts fo = {"destroy", lock_timeout, (int)parallelism,
-                               cli->color, 0};
+    struct tsk_flow_opts fo = {.operation = "destroy",
+                               .lock_timeout = lock_timeout,
+                               .parallelism = (int)parallelism,
+                               .color = cli->color,
+                               .no_recover = 0};
     struct tsk_diff_opts dopts = {.destroy = 1};
     rc = tsk_flow_start(&f, &fo);
     if (rc == 0)

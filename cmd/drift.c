@@ -65,8 +65,9 @@ static void print(const struct tsk_flow *f, int fmt, int color)
     } else {
         tsk_render_text_drift(&b, &f->plan, &ro);
         if (!f->plan.drift.n)
-            tsk_buf_addf(&b, "No drift: the %zu managed object(s) match the "
-                             "state.\n",
+            tsk_buf_addf(&b,
+                         "No drift: the %zu managed object(s) match the "
+                         "state.\n",
                          f->prior.n);
     }
     fwrite(b.ptr, 1, b.len, stdout);
@@ -80,23 +81,29 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
     if ((rc = tsk_opts_parse(&tsk_cmd_drift, argc, argv, &npos)))
         return rc == TSK_EXIT_USAGE ? rc : TSK_EXIT_ERROR;
     if (npos)
-        return tsk_cmd_usage_error(&tsk_cmd_drift, "unexpected argument "
-                                                   "\"%s\"",
+        return tsk_cmd_usage_error(&tsk_cmd_drift,
+                                   "unexpected argument "
+                                   "\"%s\"",
                                    argv[1]);
     if (json || (format && strcmp(format, "json") == 0))
         fmt = 1;
-    else if (format && (strcmp(format, "markdown") == 0 ||
-                        strcmp(format, "md") == 0))
+    else if (format &&
+             (strcmp(format, "markdown") == 0 || strcmp(format, "md") == 0))
         fmt = 2;
     else if (format && strcmp(format, "text") != 0)
-        return tsk_cmd_usage_error(&tsk_cmd_drift, "unknown -format=%s "
-                                                   "(text, json, markdown)",
+        return tsk_cmd_usage_error(&tsk_cmd_drift,
+                                   "unknown -format=%s "
+                                   "(text, json, markdown)",
                                    format);
     if (parallelism < 1 || parallelism > 1000)
         return tsk_cmd_usage_error(&tsk_cmd_drift, "-parallelism must be "
                                                    "between 1 and 1000");
     struct tsk_flow f;
-    struct tsk_flow_opts fo = {NULL, 0, (int)parallelism, cli->color, 1};
+    struct tsk_flow_opts fo = {.operation = NULL,
+                               .lock_timeout = 0,
+                               .parallelism = (int)parallelism,
+                               .color = cli->color,
+                               .no_recover = 1};
     struct tsk_diff_opts dopts = {.refresh_only = 1};
     rc = tsk_flow_start(&f, &fo);
     if (rc == 0) {
@@ -105,7 +112,7 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
     }
     if (rc == 0)
         print(&f, fmt, cli->color);
-    int code = rc || f.d.nerr ? TSK_EXIT_ERROR
+    int code = rc || f.d.nerr   ? TSK_EXIT_ERROR
                : f.plan.drift.n ? TSK_EXIT_CHANGES
                                 : TSK_EXIT_OK;
     tsk_flow_end(&f);

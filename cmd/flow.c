@@ -155,6 +155,8 @@ int tsk_flow_plan(struct tsk_flow *f, const struct tsk_diff_opts *dopts,
     p->provider = tsk_xstrdup(f->prov ? f->prov->name : "");
     if (tsk_gitops_commit_of(&p->git, f->workdir, f->git_ref, &f->d))
         rc = TSK_ERROR;
+    if (rc == 0 && !p->refresh_only && tsk_flow_cost(f) < 0)
+        rc = TSK_ERROR;
     return rc;
 }
 

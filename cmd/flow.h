@@ -24,6 +24,8 @@ struct tsk_flow_opts {
     int parallelism;       /* refresh and apply workers; <= 0: 10 */
     int color;
     int no_recover;        /* leave the journal alone (read-only runs) */
+    int cost_free_tier;    /* -cost-free-tier */
+    int budget_fail;       /* -budget-policy=fail */
 };
 
 struct tsk_flow {
@@ -57,6 +59,13 @@ int tsk_flow_start_at(struct tsk_flow *f, const struct tsk_flow_opts *o,
  */
 int tsk_flow_plan(struct tsk_flow *f, const struct tsk_diff_opts *dopts,
                   int refresh);
+
+/**
+ * Adds the monthly cost estimate to f->plan (before: the prior objects;
+ * after: the configuration), with budgets checked (flow_cost.c). Returns
+ * TSK_ERROR when a budget is exceeded under -budget-policy=fail.
+ */
+int tsk_flow_cost(struct tsk_flow *f);
 
 /**
  * Saves what the refresh of tsk_flow_plan found: objects gone from the

@@ -45,8 +45,9 @@ static int import(struct tsk_flow *f, const char *addr, const char *id)
     if (had) {
         tsk_diag_error(&f->d, NULL, "%s is already managed (id %s)", addr,
                        rec.remote_id ? rec.remote_id : "unknown");
-        tsk_diag_detail(&f->d, "Remove it first with `tuskform state rm "
-                               "%s`.",
+        tsk_diag_detail(&f->d,
+                        "Remove it first with `tuskform state rm "
+                        "%s`.",
                         addr);
         tsk_state_rec_release(&rec);
         return TSK_ECONFLICT;
@@ -69,8 +70,8 @@ static int import(struct tsk_flow *f, const char *addr, const char *id)
     for (size_t i = 0; i < nd->deps.n; i++)
         cJSON_AddItemToArray(
             deps, cJSON_CreateString(g->nodes.v[nd->deps.v[i]].addr));
-    struct tsk_state_res res = {addr, nd->type, f->prov->name, id, out,
-                                sens, deps, 0};
+    struct tsk_state_res res = {addr, nd->type, f->prov->name, id,
+                                out,  sens,     deps,          0};
     rc = tsk_state_put(f->st, &res, 0, &f->d);
     cJSON_Delete(sens);
     cJSON_Delete(deps);
@@ -88,7 +89,11 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
         return tsk_cmd_usage_error(&tsk_cmd_import, "expected ADDRESS and "
                                                     "ID");
     struct tsk_flow f;
-    struct tsk_flow_opts fo = {"import", lock_timeout, 1, cli->color, 0};
+    struct tsk_flow_opts fo = {.operation = "import",
+                               .lock_timeout = lock_timeout,
+                               .parallelism = 1,
+                               .color = cli->color,
+                               .no_recover = 0};
     rc = tsk_flow_start(&f, &fo);
     if (rc == 0)
         rc = import(&f, argv[1], argv[2]);

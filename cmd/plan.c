@@ -19,6 +19,8 @@
 static const char *out_path, *format, *git_ref;
 static int json, detailed, refresh = 1, refresh_only, destroy, show_sensitive;
 static long parallelism = 10;
+static int cost_free_tier;
+static const char *budget_policy = "warn";
 static double lock_timeout;
 static struct tsk_strlist targets, replaces;
 
@@ -49,6 +51,10 @@ static const struct tsk_opt opts[] = {
     {"git-ref", TSK_OPT_STRING, &git_ref, "REF",
      "read the *.tsk files from git commit REF (branch, tag, id) instead of "
      "the work tree"},
+    {"cost-free-tier", TSK_OPT_BOOL, &cost_free_tier, NULL,
+     "deduct the monthly free tier in the cost estimate"},
+    {"budget-policy", TSK_OPT_STRING, &budget_policy, "warn|fail",
+     "fail: exit 1 when an estimate exceeds its budget"},
     {NULL},
 };
 
@@ -86,6 +92,10 @@ static int check_usage(int npos, char **argv, enum fmt *f)
                                    destroy ? "-destroy" : "-refresh-only");
     if (parallelism < 1 || parallelism > 1000)
         return tsk_cmd_usage_error(c, "-parallelism takes 1 to 1000");
+    if (strcmp(budget_policy, "warn") != 0 &&
+        strcmp(budget_policy, "fail") != 0)
+        return tsk_cmd_usage_error(c, "-budget-policy is warn or fail, not "
+                                      "\"%s\"", budget_policy);
     return 0;
 }
 
@@ -140,7 +150,9 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
                                .lock_timeout = lock_timeout,
                                .parallelism = (int)parallelism,
                                .color = cli->color,
-                               .no_recover = 1};
+                               .no_recover = 1,
+                               .cost_free_tier = cost_free_tier,
+                               .budget_fail = !strcmp(budget_policy, "fail")};
     struct tsk_diff_opts dopts = {
         .destroy = destroy,
         .refresh_only = refresh_only,
@@ -181,7 +193,7 @@ const struct tsk_command tsk_cmd_plan = {
              "[-detailed-exitcode] [-refresh=false] [-refresh-only] "
              "[-destroy] [-target=ADDR]... [-replace=ADDR]... "
              "[-parallelism=N] [-lock-timeout=D] [-show-sensitive] "
-             "[-git-ref=REF]",
+             "[-git-ref=REF] [-cost-free-tier] [-budget-policy=warn|fail]",
     .details = "Refreshes every object in state (unless -refresh=false), "
                "compares the\nconfiguration with it and prints the plan. "
                "Drift found by the refresh is\nshown first, in its own "

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/gitops.h"
 #include "planner/attrpath.h"
+#include "planner/gitops.h"
 #include "planner/planfile.h"
 #include "planner/render.h"
 #include "stateio.h"
@@ -38,15 +38,16 @@ static int show_plan(const struct tsk_cli *cli, const char *path, int md)
         struct tsk_render_opts ro = {json || md ? 0 : cli->color,
                                      show_sensitive};
         struct tsk_buf b = TSK_BUF_INIT;
-        if (json)
+        if (json) {
             tsk_render_json(&b, &p, &ro);
-        else if (md) {
+        } else if (md) {
             tsk_render_md(&b, &p, &ro);
             /* as plan -format=markdown: the commit, the comment limit */
             tsk_gitops_md_finish(&b, 0, &p.git, 0,
                                  "run `tuskform show -json PLANFILE`");
-        } else
+        } else {
             tsk_render_text(&b, &p, &ro);
+        }
         fwrite(b.ptr, 1, b.len, stdout);
         tsk_buf_release(&b);
         tsk_plan_free(&p);

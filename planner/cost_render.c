@@ -67,8 +67,40 @@ static void cell(struct tsk_buf *out, double usd, int sign, int width)
     tsk_buf_release(&m);
 }
 
-void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color)
+static int changes(const cJSON *f)
 {
+    return llround(num(f, "monthly_diff") * 100.0) != 0;
+}
+
+/* Plans show this much advice at most; `tuskform cost` shows it all. */
+#define ADVICE_MAX 20
+
+/* The advice list, at most max items (-1: all); md: markdown bullets. */
+static void advice(struct tsk_buf *out, const cJSON *cost, int max, int md)
+{
+    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(cost, "advice"), *a;
+    int n = cJSON_GetArraySize(adv), shown = 0;
+    if (n == 0)
+        return;
+    tsk_buf_adds(out, md ? "\nAdvice (does not change the plan):\n"
+                         : "\nCost advice (does not change the plan):\n");
+    cJSON_ArrayForEach(a, adv) {
+        if (max >= 0 && shown >= max)
+            break;
+        tsk_buf_addf(out, md ? "- `%s`: %s\n" : "  - %s: %s\n",
+                     str(a, "function"), str(a, "message"));
+        shown++;
+    }
+    if (shown < n)
+        tsk_buf_addf(out, md ? "- %d more: see `tuskform cost`\n"
+                             : "  - %d more: see `tuskform cost`\n",
+                     n - shown);
+}
+
+void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
+                          int changed_only)
+{
+    int hidden = 0;
     const cJSON *fns = cJSON_GetObjectItemCaseSensitive(cost, "functions");
     const cJSON *f;
     int w = 8;
@@ -84,6 +116,10 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color)
     tsk_buf_addf(out, "  %-*s %12s %12s %12s\n", w, "function", "before",
                  "after", "change");
     cJSON_ArrayForEach(f, fns) {
+        if (changed_only && !changes(f)) {
+            hidden++;
+            continue;
+        }
         tsk_buf_addf(out, "  %-*s ", w, str(f, "function"));
         cell(out, num(f, "monthly_before"), 0, 12);
         tsk_buf_addch(out, ' ');
@@ -94,6 +130,9 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color)
             tsk_buf_adds(out, "  (+ usage)");
         tsk_buf_addch(out, '\n');
     }
+    if (hidden)
+        tsk_buf_addf(out, "  (%d function%s with an unchanged estimate not "
+                     "listed)\n", hidden, hidden == 1 ? "" : "s");
     tsk_buf_addf(out, "  %-*s ", w, "total");
     cell(out, num(cost, "monthly_before"), 0, 12);
     tsk_buf_addch(out, ' ');
@@ -120,13 +159,7 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color)
         tsk_cost_money(out, num(b, "amount"));
         tsk_buf_addch(out, '\n');
     }
-    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(cost, "advice");
-    if (cJSON_GetArraySize(adv) > 0) {
-        tsk_buf_adds(out, "\nCost advice (does not change the plan):\n");
-        cJSON_ArrayForEach(f, adv)
-            tsk_buf_addf(out, "  - %s: %s\n", str(f, "function"),
-                         str(f, "message"));
-    }
+    advice(out, cost, changed_only ? ADVICE_MAX : -1, 0);
 }
 
 void tsk_cost_render_md_line(struct tsk_buf *out, const cJSON *cost)
@@ -148,12 +181,21 @@ void tsk_cost_render_md_line(struct tsk_buf *out, const cJSON *cost)
     tsk_buf_addch(out, '\n');
 }
 
-void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost)
+void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost,
+                              int max_rows)
 {
     const cJSON *f;
+    int rows = 0, left = 0;
     tsk_buf_addf(out, "| Function | Before | After | Change |\n"
                       "|---|---:|---:|---:|\n");
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cost, "functions")) {
+        if (!changes(f))
+            continue;
+        if (rows >= max_rows) {
+            left++;
+            continue;
+        }
+        rows++;
         tsk_buf_addf(out, "| `%s` | ", str(f, "function"));
         tsk_cost_money(out, num(f, "monthly_before"));
         tsk_buf_adds(out, " | ");
@@ -164,13 +206,11 @@ void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost)
                               f, "depends_on_usage"))
                               ? " (+ usage) |\n" : " |\n");
     }
+    if (left)
+        tsk_buf_addf(out, "\n%d more function%s with a changed estimate not "
+                     "shown (see `tuskform cost`).\n", left,
+                     left == 1 ? "" : "s");
     tsk_buf_addf(out, "\nPrices: AWS Lambda, %s, as of %s.\n",
                  str(cost, "region"), str(cost, "prices_date"));
-    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(cost, "advice");
-    if (cJSON_GetArraySize(adv) > 0) {
-        tsk_buf_adds(out, "\nAdvice:\n");
-        cJSON_ArrayForEach(f, adv)
-            tsk_buf_addf(out, "- `%s`: %s\n", str(f, "function"),
-                         str(f, "message"));
-    }
+    advice(out, cost, ADVICE_MAX, 1);
 }

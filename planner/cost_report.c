@@ -2,6 +2,7 @@
 #include "cost_report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,21 @@ static void add_budgets(cJSON *cost, const struct tsk_model *m,
     }
 }
 
+/* A count with thousands separators: "26,280,000". */
+static const char *count(char *buf, size_t size, double v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof(digits), "%.0f", v < 0 ? 0 : v);
+    size_t k = 0;
+    for (int i = 0; i < n && k + 2 < size; i++) {
+        buf[k++] = digits[i];
+        if ((n - i - 1) % 3 == 0 && i < n - 1)
+            buf[k++] = ',';
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
 static void advise(cJSON *arr, const char *fn, const char *kind,
                    struct tsk_buf *msg)
 {
@@ -127,16 +143,21 @@ static void advise_warmth(cJSON *arr, const struct tsk_price_table *pt,
     double net = capacity - saving;
     tsk_buf_reset(&a);
     tsk_cost_money(&a, net);
+    char c1[40], c2[40];
     if (inv < breakeven)
         tsk_buf_addf(&m, "provisioned concurrency (%.0f) adds %s a month at "
-                     "the declared %.0f invocations; warm-up pings would cost "
-                     "%s. It pays for itself from %.0f invocations a month "
-                     "(%.0f ms each).", units, a.ptr, inv, b.ptr, breakeven,
+                     "the declared %s invocations; warm-up pings would cost "
+                     "%s. It pays for itself from %s invocations a month "
+                     "(%.0f ms each).", units, a.ptr,
+                     count(c1, sizeof(c1), inv), b.ptr,
+                     count(c2, sizeof(c2), breakeven),
                      f->expected.avg_duration_ms);
     else
         tsk_buf_addf(&m, "provisioned concurrency (%.0f) is cheaper than "
-                     "on-demand at the declared %.0f invocations (break-even "
-                     "%.0f a month, %.0f ms each).", units, inv, breakeven,
+                     "on-demand at the declared %s invocations (break-even "
+                     "%s a month, %.0f ms each).", units,
+                     count(c1, sizeof(c1), inv),
+                     count(c2, sizeof(c2), breakeven),
                      f->expected.avg_duration_ms);
     advise(arr, f->key, "provisioned_vs_warmup", &m);
 done:
@@ -187,7 +208,8 @@ cJSON *tsk_cost_report(const struct tsk_model *m,
 
     if (tsk_prices_load(&pt, d) < 0)
         return NULL;
-    tsk_cost_inputs_from_model(m, &ain, &an);
+    if (!o->destroy)
+        tsk_cost_inputs_from_model(m, &ain, &an);
     tsk_cost_inputs_from_objects(prior, nprior, m, &bin, &bn);
     tsk_cost_estimate(&after, pt, m->region, ain, an, o->free_tier, d);
     tsk_cost_estimate(&before, pt, m->region, bin, bn, o->free_tier, d);
@@ -216,8 +238,10 @@ cJSON *tsk_cost_report(const struct tsk_model *m,
             cJSON_AddItemToArray(fns, fn_json(before.fns.v[i].function,
                                               &before.fns.v[i], NULL));
     cJSON_AddBoolToObject(cost, "depends_on_usage", usage);
-    add_budgets(cost, m, &after, o, d);
-    add_advice(cost, m, pt, after.region);
+    if (!o->destroy) {
+        add_budgets(cost, m, &after, o, d);
+        add_advice(cost, m, pt, after.region);
+    }
 
     tsk_cost_estimate_release(&after);
     tsk_cost_estimate_release(&before);

@@ -36,6 +36,7 @@ void tsk_cost_inputs_from_objects(const struct tsk_object *objs, size_t n,
 struct tsk_cost_opts {
     int free_tier;      /* -cost-free-tier */
     int budget_fail;    /* -budget-policy=fail: exceeded budgets are errors */
+    int destroy;        /* plan -destroy: nothing remains after */
 };
 
 /**
@@ -48,12 +49,22 @@ cJSON *tsk_cost_report(const struct tsk_model *m,
                        const struct tsk_object *prior, size_t nprior,
                        const struct tsk_cost_opts *o, struct tsk_diags *d);
 
-/** Text section for plans and `tuskform cost` ("Monthly cost estimate"). */
-void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color);
+/**
+ * Text section for plans and `tuskform cost` ("Monthly cost estimate").
+ * changed_only lists only functions whose estimate changes (plans), with a
+ * count of the others.
+ */
+void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
+                          int changed_only);
 /** The markdown cost line: "Monthly estimate increases by $X" etc. */
 void tsk_cost_render_md_line(struct tsk_buf *out, const cJSON *cost);
-/** Markdown per-function cost table (with advice), for a details block. */
-void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost);
+/**
+ * Markdown per-function cost table (with advice) for a details block:
+ * functions whose estimate changes, at most max_rows of them (then a line
+ * saying how many were left out).
+ */
+void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost,
+                              int max_rows);
 /** "$1,234.57" (cents, thousands separators; "-$" when negative). */
 void tsk_cost_money(struct tsk_buf *out, double usd);
 

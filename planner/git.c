@@ -1,11 +1,13 @@
 /* git.c - commit info and configuration read from a commit's tree. */
 #include "git.h"
 
-#include <git2.h>
-#include <openssl/evp.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <git2.h>
+#include <openssl/evp.h>
 
 static void git_init_once(void)
 {
@@ -120,17 +122,52 @@ struct tree_ctx {
     git_tree *tree;
 };
 
+/*
+ * A path inside the tree without "." and ".." steps ("infra/../x" is "x"),
+ * or NULL when it is absolute or climbs above the top: a commit has nothing
+ * there. Caller frees.
+ */
+static char *tree_path(const char *path)
+{
+    if (path[0] == '/')
+        return NULL;
+    char *out = tsk_xmalloc(strlen(path) + 1);
+    size_t n = 0;
+    for (const char *p = path; *p;) {
+        size_t len = strcspn(p, "/");
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            if (n == 0) {
+                free(out);
+                return NULL;
+            }
+            while (n > 0 && out[n - 1] != '/')
+                n--;
+            n = n > 0 ? n - 1 : 0; /* drop the step and its slash */
+        } else if (len > 0 && !(len == 1 && p[0] == '.')) {
+            if (n > 0)
+                out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len + (p[len] == '/');
+    }
+    out[n] = '\0';
+    return out;
+}
+
 /* read_file for the loader: a blob of the commit's tree by its path. */
 static int read_blob(void *vctx, const char *path, struct tsk_buf *out)
 {
     struct tree_ctx *c = vctx;
     git_tree_entry *e = NULL;
     git_blob *blob = NULL;
-    const char *p = path;
-    while (p[0] == '.' && p[1] == '/')
-        p += 2;
-    if (git_tree_entry_bypath(&e, c->tree, p) < 0)
+    char *p = tree_path(path);
+    errno = ENOENT;
+    if (!p || !*p || git_tree_entry_bypath(&e, c->tree, p) < 0) {
+        free(p);
         return TSK_ENOTFOUND;
+    }
+    free(p);
     int rc = TSK_EIO;
     if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
         git_blob_lookup(&blob, c->repo, git_tree_entry_id(e)) == 0) {

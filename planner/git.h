@@ -45,7 +45,9 @@ int tsk_git_has_config(const char *dir, const char *ref, struct tsk_diags *d);
  * files "REF:path/in/repo.tsk". *out is always set when the files were
  * found (as tsk_doc_load_files), else to an empty document: *out is always
  * set. Errors (unknown ref, no repository, no *.tsk in that folder at that
- * commit) go to d. The work tree and index are never touched.
+ * commit) go to d. The work tree and index are never touched: @file reads
+ * the commit's files too ("../x" works inside the tree; absolute paths and
+ * paths above its top are not found).
  */
 int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
                      struct tsk_diags *d);

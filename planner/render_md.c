@@ -285,6 +285,11 @@ void tsk_render_md(struct tsk_buf *out, const struct tsk_plan *p,
     }
     callouts(out, p);
     table(out, p);
+    if (p->cost) {
+        tsk_buf_adds(out, "<details><summary>Cost breakdown</summary>\n\n");
+        tsk_cost_render_md_table(out, p->cost, 50);
+        tsk_buf_adds(out, "\n</details>\n\n");
+    }
     tsk_render_md_drift(out, p, o);
     if (!n && !p->drift.n)
         return;

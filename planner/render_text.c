@@ -5,6 +5,7 @@
  */
 #include "planner/render.h"
 #include "planner/render_int.h"
+#include "planner/cost_report.h"
 
 #include <stdlib.h>
 
@@ -203,6 +204,15 @@ void tsk_render_text_drift(struct tsk_buf *out, const struct tsk_plan *p,
     tsk_buf_adds(out, "\n" RULE);
 }
 
+/* Every plan but a refresh-only one ends with its cost estimate. */
+static void cost(struct tsk_rt *r, const struct tsk_plan *p)
+{
+    if (!p->cost)
+        return;
+    tsk_buf_addch(r->b, '\n');
+    tsk_cost_render_text(r->b, p->cost, r->o ? r->o->color : 0, 1);
+}
+
 void tsk_render_text(struct tsk_buf *out, const struct tsk_plan *p,
                      const struct tsk_render_opts *o)
 {
@@ -218,6 +228,7 @@ void tsk_render_text(struct tsk_buf *out, const struct tsk_plan *p,
     tsk_buf_addch(out, '\n');
     if (!nchanges(p)) {
         no_changes(&r, p);
+        cost(&r, p);
         return;
     }
     legend(&r, p);
@@ -238,4 +249,5 @@ void tsk_render_text(struct tsk_buf *out, const struct tsk_plan *p,
     tsk_buf_adds(out, tmp.ptr + 6);
     tsk_buf_release(&tmp);
     tsk_buf_addch(out, '\n');
+    cost(&r, p);
 }

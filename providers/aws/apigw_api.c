@@ -5,8 +5,9 @@
  * is switched off) / DeleteApi; tags through Tag/UntagResource. Also the
  * engine the child types (integration, route, stage, authorizer) share:
  * ids API_ID/CHILD_ID, paths /v2/apis/API/COLL/CHILD, JSON both ways.
- * Computed: execution_arn and invoke_source_arn (execution_arn + "/*\/*",
- * what aws_lambda_permission allows for every stage and route).
+ * Computed: execution_arn and invoke_source_arn (execution_arn followed
+ * by "/STAGE/ROUTE" wildcards: what aws_lambda_permission allows for every
+ * stage and route).
  */
 #include "providers/aws/internal.h"
 

@@ -317,10 +317,7 @@ static int esm_create(const struct tsk_rcall *c, const cJSON *p,
     if (rc == 0 && !*out)
         rc = tsk_diag_error(d, NULL, "%s: mapping %s vanished after its "
                                      "creation", c->addr, uuid);
-    if (rc == 0)
-        *out_id = uuid;
-    else
-        free(uuid);
+    *out_id = uuid; /* also on failure: the mapping may exist */
     return rc;
 }
 

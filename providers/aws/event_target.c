@@ -1,7 +1,8 @@
 /*
  * event_target.c - aws_cloudwatch_event_target (EventBridge, JSON 1.1):
  * one target of a rule, with its input, retry policy and dead-letter
- * queue. PutTargets creates and updates (by Id), RemoveTargets deletes;
+ * queue (dead_letter_arn, Terraform's dead_letter_config.arn, flat so
+ * that it can refer to the queue). PutTargets creates and updates (by Id), RemoveTargets deletes;
  * both answer 200 with per-entry failures, each reported with its target
  * id, code and message. Read is ListTargetsByRule (paged), matched by Id.
  * Id: [BUS/]RULE/TARGET_ID.
@@ -22,9 +23,10 @@ static const struct tsk_attr_schema attrs[] = {
      "target id, unique in its rule"},
     {"arn", TSK_T_STRING, TSK_A_REQUIRED, NULL, "target ARN (function)"},
     {"input", TSK_T_STRING, OPT, NULL, "constant JSON input"},
-    {"retry_policy", TSK_T_OBJECT, OPT, NULL,
+    {"retry_policy", TSK_T_OBJECT, OPT | TSK_A_COMPUTED, NULL,
      "maximum_retry_attempts (0..185), maximum_event_age_in_seconds"},
-    {"dead_letter_config", TSK_T_OBJECT, OPT, NULL, "arn: the SQS DLQ"},
+    {"dead_letter_arn", TSK_T_STRING, OPT, "aws_sqs_queue",
+     "DeadLetterConfig.Arn: the SQS dead-letter queue"},
     {"id", TSK_T_STRING, TSK_A_COMPUTED, NULL, "[BUS/]RULE/TARGET_ID"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -103,11 +105,7 @@ static cJSON *from_remote(const cJSON *t, const char *bus, const char *rule)
         cJSON_AddItemToObject(o, "retry_policy", x);
     }
     const cJSON *dl = cJSON_GetObjectItemCaseSensitive(t, "DeadLetterConfig");
-    if (aws__jstr(dl, "Arn")) {
-        cJSON *x = aws__obj();
-        aws__str(x, "arn", aws__jstr(dl, "Arn"));
-        cJSON_AddItemToObject(o, "dead_letter_config", x);
-    }
+    aws__str(o, "dead_letter_arn", aws__jstr(dl, "Arn"));
     char *id = tid_make(bus, rule, aws__jstr(t, "Id"));
     aws__str(o, "id", id);
     free(id);
@@ -180,10 +178,9 @@ static int put_target(const struct tsk_rcall *c, const cJSON *p,
                  aws__jnum(rp, "maximum_event_age_in_seconds", 86400));
         cJSON_AddItemToObject(t, "RetryPolicy", x);
     }
-    const cJSON *dl = cJSON_GetObjectItemCaseSensitive(p, "dead_letter_config");
-    if (aws__jstr(dl, "arn")) {
+    if (aws__jstr(p, "dead_letter_arn")) {
         cJSON *x = aws__obj();
-        aws__str(x, "Arn", aws__jstr(dl, "arn"));
+        aws__str(x, "Arn", aws__jstr(p, "dead_letter_arn"));
         cJSON_AddItemToObject(t, "DeadLetterConfig", x);
     }
     cJSON_AddItemToArray(list, t);

@@ -234,6 +234,8 @@ static int role_create(const struct tsk_rcall *c, const cJSON *p,
     cJSON_Delete(tags);
     int rc = iam(c, "CreateRole", f.ptr, 0, NULL, d);
     tsk_buf_release(&f);
+    if (rc == 0) /* from here on, a failure leaves a known object */
+        *out_id = tsk_xstrdup(name);
     if (rc == 0)
         rc = put_policies(c, name, NULL, p, d);
     if (rc == 0)
@@ -241,8 +243,6 @@ static int role_create(const struct tsk_rcall *c, const cJSON *p,
     if (rc == 0 && !*out)
         rc = tsk_diag_error(d, NULL, "%s: role %s vanished after its "
                                      "creation", c->addr, name);
-    if (rc == 0)
-        *out_id = tsk_xstrdup(name);
     return rc;
 }
 

@@ -214,4 +214,7 @@ int aws__apigw_delete(const struct aws_apigw_kind *k,
                       const struct tsk_rcall *c, const char *id,
                       struct tsk_diags *d);
 
+/** "NAMESPACE|RESOURCE_ID|DIMENSION" split (appautoscaling_target.c). */
+int aws__scaling_id(const char *id, char **ns, char **res, char **dim);
+
 #endif

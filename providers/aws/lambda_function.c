@@ -303,6 +303,8 @@ static int fn_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
                               .json = b};
     rc = aws__create_call(c, &req, d);
     cJSON_Delete(b);
+    if (rc == 0) /* from here on, a failure leaves a known object */
+        *out_id = tsk_xstrdup(name);
     if (rc == 0)
         rc = aws__lambda_wait(c, name, NULL, d);
     if (rc == 0)
@@ -312,8 +314,6 @@ static int fn_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0 && !*out)
         rc = tsk_diag_error(d, NULL, "%s: function %s vanished after its "
                                      "creation", c->addr, name);
-    if (rc == 0)
-        *out_id = tsk_xstrdup(name);
     return rc;
 }
 

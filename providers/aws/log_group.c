@@ -132,6 +132,8 @@ static int lg_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     cJSON_AddItemToObject(b, "tags", aws__tags_send(c, p, NULL, NULL));
     int rc = logs(c, "CreateLogGroup", b, 0, NULL, d);
     cJSON_Delete(b);
+    if (rc == 0) /* from here on, a failure leaves a known object */
+        *out_id = tsk_xstrdup(name);
     if (rc == 0)
         rc = put_retention(c, name, p, 0, d);
     if (rc == 0)
@@ -139,8 +141,6 @@ static int lg_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0 && !*out)
         rc = tsk_diag_error(d, NULL, "%s: log group %s vanished after its "
                                      "creation", c->addr, name);
-    if (rc == 0)
-        *out_id = tsk_xstrdup(name);
     return rc;
 }
 

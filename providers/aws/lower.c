@@ -13,10 +13,11 @@
  *   provisioned conc.    aws_lambda_alias.KEY ("live", on a published
  *                        version) + aws_lambda_provisioned_concurrency_config
  *
- * Event kinds and sections whose AWS types are not lowered yet (http, s3,
- * schedules, event rules, alarms, budgets, pre-warming) are reported as a
- * warning that names the key, never dropped silently. Names in addresses
- * are the configuration's keys; node order follows the model's.
+ * Part II (one call per family): schedules and pre-warming
+ * (lower_schedule.c), event rules (lower_routing.c), http
+ * (lower_http.c), s3 (lower_s3.c), alarms, budgets, sampling and
+ * provisioned-concurrency autoscaling (lower_monitor.c). Names in
+ * addresses are the configuration's keys; node order follows the model's.
  */
 #include "providers/aws/internal.h"
 
@@ -154,30 +155,6 @@ const char *tsk_aws_runtime_id(const char *runtime, int *custom, char *buf,
     return NULL;
 }
 
-/* ---- what part I does not lower yet ---------------------------------- */
-
-static void warn_unlowered(struct aws_lower *L)
-{
-    const struct tsk_model *m = L->m;
-    static const char *why = "the aws provider does not lower it yet";
-    for (size_t i = 0; i < m->event_sources.n; i++) {
-        const struct tsk_model_event_source *e = &m->event_sources.v[i];
-        if (e->kind == TSK_MODEL_EV_SQS || e->kind == TSK_MODEL_EV_DYNAMODB ||
-            e->kind == TSK_MODEL_EV_KINESIS ||
-            e->kind == TSK_MODEL_EV_SCHEDULE)
-            continue;
-        tsk_diag_warning(L->d, &e->pos,
-                         "serverless_architecture.events.%s (%s): %s",
-                         e->name, tsk_model_event_kind_name(e->kind), why);
-    }
-    if (m->monitoring.enabled && m->monitoring.metrics_collection)
-        tsk_diag_warning(L->d, NULL,
-                         "serverless_monitoring.metrics (alarms): %s", why);
-    if (m->monitoring.enabled && m->monitoring.budgets.n)
-        tsk_diag_warning(L->d, &m->monitoring.budgets.v[0].pos,
-                         "serverless_monitoring.budgets: %s", why);
-}
-
 static const char *lower_region(const struct tsk_model *m)
 {
     const char *r = m->region;
@@ -216,7 +193,9 @@ int tsk_aws_lower(const struct tsk_model *m, struct tsk_graph *g,
         aws__lower_schedule(&L, i);
     }
     aws__lower_routing(&L);
-    warn_unlowered(&L);
+    aws__lower_http(&L);
+    aws__lower_s3(&L);
+    aws__lower_monitor(&L);
     free(L.fn);
     free(L.role);
     return d->nerr > nerr0 ? TSK_ERROR : 0;

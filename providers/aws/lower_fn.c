@@ -270,9 +270,5 @@ void aws__lower_provisioned(struct aws_lower *L, size_t i)
         return;
     tsk_graph_ref(L->g, pc, "function_name", L->fn[i], "function_name");
     tsk_graph_ref(L->g, pc, "qualifier", al, "name");
-    if (f->provisioned.auto_scaling && !L->warned_scaling++)
-        tsk_diag_warning(L->d, &f->pos,
-                         "%s: provisioned_concurrency auto_scaling: the aws "
-                         "provider does not lower it yet (the concurrency "
-                         "stays fixed)", f->key);
+    /* auto_scaling: aws_appautoscaling_target + _policy (lower_monitor.c) */
 }

@@ -117,10 +117,8 @@ static void handler_target(struct aws_lower *L, const struct tsk_model_rule *r,
         aws__num(rp, "maximum_retry_attempts", (double)f->retry.max_attempts);
         cJSON_AddItemToObject(a, "retry_policy", rp);
     }
-    if (L->dlq != UINT32_MAX) {
-        cJSON_AddItemToObject(a, "dead_letter_config", aws__obj());
-        tsk_graph_ref(L->g, t, "dead_letter_config.arn", L->dlq, "arn");
-    }
+    if (L->dlq != UINT32_MAX)
+        tsk_graph_ref(L->g, t, "dead_letter_arn", L->dlq, "arn");
     char *sid = tsk_xasprintf("events-%s", rule_name);
     aws__permission(L, i, r->name, "events.amazonaws.com", sid, NULL, rule,
                     "arn", &r->pos);

@@ -2,7 +2,8 @@
  * lower_s3.c - s3 events on AWS: one aws_s3_bucket_notification per bucket
  * (the bucket is named by the configuration and must exist), its
  * lambda_function list merging every function that listens to the bucket
- * (entry Id FUNCTION-EVENT, events as configured), and per function the
+ * (entry Id FUNCTION-EVENT, the function by name, events as configured),
+ * and per function the
  * aws_lambda_permission that lets S3 invoke it for that bucket, made
  * before the notification (S3 checks it).
  */
@@ -38,7 +39,6 @@ void aws__lower_s3(struct aws_lower *L)
             continue;
         char *src = tsk_xasprintf("arn:aws:s3:::%s", b->s3.bucket);
         char *sid = tsk_xasprintf("s3-%s", b->s3.bucket);
-        int k = 0;
         for (size_t i = 0; i < m->functions.n; i++) {
             const struct tsk_model_function *f = &m->functions.v[i];
             for (size_t j = 0; j < f->n_events && L->fn[i] != UINT32_MAX;
@@ -58,11 +58,9 @@ void aws__lower_s3(struct aws_lower *L)
                     cJSON_AddItemToArray(ev,
                                          cJSON_CreateString("s3:ObjectCreated:*"));
                 cJSON_AddItemToObject(en, "events", ev);
+                aws__str(en, "function_name", f->name);
                 cJSON_AddItemToArray(list, en);
-                char *path = tsk_xasprintf("lambda_function.%d."
-                                           "lambda_function_arn", k++);
-                tsk_graph_ref(L->g, n, path, L->fn[i], "arn");
-                free(path);
+                tsk_graph_dep(L->g, n, L->fn[i]);
                 uint32_t pm = aws__permission(L, i, e->name,
                                               "s3.amazonaws.com", sid, src,
                                               UINT32_MAX, NULL, &e->pos);

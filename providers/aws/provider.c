@@ -68,7 +68,11 @@ extern const struct tsk_resource_type aws_t_iam_role, aws_t_lambda_function,
     aws_t_log_group, aws_t_lambda_alias, aws_t_provisioned_concurrency,
     aws_t_sqs_queue, aws_t_event_source_mapping;
 extern const struct tsk_resource_type aws_t_event_bus, aws_t_event_rule,
-    aws_t_event_target, aws_t_lambda_permission, aws_t_sqs_queue_policy;
+    aws_t_event_target, aws_t_lambda_permission, aws_t_sqs_queue_policy,
+    aws_t_apigw_api, aws_t_apigw_integration, aws_t_apigw_route,
+    aws_t_apigw_stage, aws_t_apigw_authorizer, aws_t_s3_notification,
+    aws_t_metric_alarm, aws_t_budget, aws_t_appautoscaling_target,
+    aws_t_appautoscaling_policy, aws_t_xray_sampling_rule;
 
 const struct tsk_resource_type *const tsk_aws_types[] = {
     &aws_t_iam_role,   &aws_t_lambda_function,
@@ -76,5 +80,9 @@ const struct tsk_resource_type *const tsk_aws_types[] = {
     &aws_t_provisioned_concurrency, &aws_t_sqs_queue,
     &aws_t_event_source_mapping,
     &aws_t_event_bus, &aws_t_event_rule, &aws_t_event_target,
-    &aws_t_lambda_permission, &aws_t_sqs_queue_policy, NULL,
+    &aws_t_lambda_permission, &aws_t_sqs_queue_policy,
+    &aws_t_apigw_api, &aws_t_apigw_integration, &aws_t_apigw_route,
+    &aws_t_apigw_stage, &aws_t_apigw_authorizer, &aws_t_s3_notification,
+    &aws_t_metric_alarm, &aws_t_budget, &aws_t_appautoscaling_target,
+    &aws_t_appautoscaling_policy, &aws_t_xray_sampling_rule, NULL,
 };

@@ -6,7 +6,9 @@
  * appends the planned ones and writes back everything else untouched
  * (topic, queue and EventBridge configurations, other owners' Lambda
  * entries). S3 checks that each function allows it; a refusal just after
- * the permission was added is retried. Id: the bucket name.
+ * the permission was added is retried. Entries name their function by
+ * name (known when planning); the ARN sent is built from the account and
+ * region. Id: the bucket name.
  */
 #include "providers/aws/internal.h"
 
@@ -19,7 +21,7 @@ static const struct tsk_attr_schema attrs[] = {
     {"bucket", TSK_T_STRING, TSK_A_REQUIRED | TSK_A_FORCE_NEW, NULL,
      "bucket name"},
     {"lambda_function", TSK_T_LIST, TSK_A_OPTIONAL, NULL,
-     "[{id, lambda_function_arn, events, filter_prefix, filter_suffix}]"},
+     "[{id, function_name, events, filter_prefix, filter_suffix}]"},
     {"id", TSK_T_STRING, TSK_A_COMPUTED, NULL, "bucket name"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -81,7 +83,8 @@ static cJSON *entry(const char *in, const char *ie)
     if (!fn)
         fn = aws__xml_text(in, ie, "Function");
     aws__str(o, "id", id ? id : "");
-    aws__str(o, "lambda_function_arn", fn ? fn : "");
+    const char *f = fn ? strstr(fn, ":function:") : NULL;
+    aws__str(o, "function_name", f ? f + 10 : (fn ? fn : ""));
     free(id);
     free(fn);
     const char *p = in, *e_end, *next;
@@ -152,12 +155,21 @@ static void split_doc(const struct tsk_buf *xml, const cJSON *owned,
     }
 }
 
-static void put_entry(struct tsk_buf *b, const cJSON *e)
+static void put_entry(const struct tsk_rcall *c, struct tsk_buf *b,
+                      const cJSON *e)
 {
+    const char *fn = aws__jstr(e, "function_name");
+    char *arn = fn && strncmp(fn, "arn:", 4) == 0
+                    ? tsk_xstrdup(fn)
+                    : tsk_xasprintf("arn:aws:lambda:%s:%s:function:%s",
+                                    aws__region(c),
+                                    c->pctx->account ? c->pctx->account : "",
+                                    fn ? fn : "");
     tsk_buf_adds(b, "<CloudFunctionConfiguration><Id>");
     xml_esc(b, aws__jstr(e, "id"));
     tsk_buf_adds(b, "</Id><CloudFunction>");
-    xml_esc(b, aws__jstr(e, "lambda_function_arn"));
+    xml_esc(b, arn);
+    free(arn);
     tsk_buf_adds(b, "</CloudFunction>");
     const cJSON *ev = cJSON_GetObjectItemCaseSensitive(e, "events");
     for (const cJSON *x = ev ? ev->child : NULL; x; x = x->next) {
@@ -237,7 +249,7 @@ static int merge_write(const struct tsk_rcall *c, const char *bucket,
         tsk_buf_adds(&body, "<NotificationConfiguration xmlns=\"http://s3."
                             "amazonaws.com/doc/2006-03-01/\">");
         for (const cJSON *e = planned ? planned->child : NULL; e; e = e->next)
-            put_entry(&body, e);
+            put_entry(c, &body, e);
         tsk_buf_add(&body, other.ptr, other.len);
         tsk_buf_adds(&body, "</NotificationConfiguration>");
         rc = put_doc(c, bucket, body.ptr, d);

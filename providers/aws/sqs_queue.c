@@ -147,13 +147,13 @@ static int q_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0 && !url)
         rc = tsk_diag_error(d, NULL, "%s: CreateQueue returned no QueueUrl",
                             c->addr);
-    if (rc == 0)
+    if (rc == 0) { /* from here on, a failure leaves a known object */
+        *out_id = tsk_xstrdup(url);
         rc = q_read(c, url, p, out, d);
+    }
     if (rc == 0 && !*out)
         rc = tsk_diag_error(d, NULL, "%s: queue %s vanished after its "
                                      "creation", c->addr, url);
-    if (rc == 0)
-        *out_id = tsk_xstrdup(url);
     cJSON_Delete(resp);
     return rc;
 }

@@ -107,3 +107,61 @@ for rc in doc.get("resource_changes", []):
         print(rc["address"], ",".join(acts))
 PY
 }
+
+# ---- part II (aws_full.sh, aws_drift_families.sh) ----------------------
+
+# full_sources: what examples/serverless names but does not make, made with
+# boto3 under the prefix: the DynamoDB table (with a stream), the Kinesis
+# stream, the S3 bucket and a PHP layer (php:8.4 runs on provided.al2023
+# with a layer); prints the layer version ARN.
+full_sources() {
+  boto '
+import io, zipfile
+c("dynamodb").create_table(TableName=P + "-user-table",
+    KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    BillingMode="PAY_PER_REQUEST",
+    StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+c("kinesis").create_stream(StreamName=P + "-data-stream", ShardCount=1)
+c("s3").create_bucket(Bucket=P + "-data-bucket")
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("bin/php", "#!/bin/sh\n")
+v = c("lambda").publish_layer_version(LayerName=P + "-php84",
+    Content={"ZipFile": buf.getvalue()},
+    CompatibleRuntimes=["provided.al2023"])
+print(v["LayerVersionArn"])'
+}
+
+# full_example DIR LAYER: examples/serverless copied to DIR, every name it
+# gives (service, bucket, queue, dead-letter queue, table, stream) prefixed
+# with $pfx so that parallel tests do not collide, and LAYER added.
+full_example() {
+  local dir=$1 layer=$2
+  cp -r "$TSK_SRC/examples/serverless" "$dir"
+  sed -i -e "s/^service = \"shop\"/service = \"$pfx\"/" \
+    -e "s/\"data-bucket\"/\"$pfx-data-bucket\"/" \
+    -e "s/\"order-queue\"/\"$pfx-order-queue\"/" \
+    -e "s/\"user-table-stream\"/\"$pfx-user-table\"/" \
+    -e "s/\"data-stream\"/\"$pfx-data-stream\"/" \
+    -e "s#^runtime = \"php:8.4\"#runtime = \"php:8.4\"\nlayers = [\"$layer\"]#" \
+    "$dir/serverless-architecture.tsk"
+  sed -i "s/\"dlq-serverless\"/\"$pfx-dlq\"/" "$dir/event-driven-serverless.tsk"
+  grep -q "service = \"$pfx\"" "$dir/serverless-architecture.tsk" ||
+    fail "full_example: the example changed; update the substitutions"
+  export TUSKFORM_PROVIDER=aws
+}
+
+# part2_proxy: the fault proxy in front of the emulator for only what the
+# emulator lacks (Lambda provisioned concurrency, X-Ray sampling rules,
+# Budgets UpdateBudget): AWS_ENDPOINT_URL_{LAMBDA,XRAY,BUDGETS} point at it,
+# every other service talks to moto_server directly.
+part2_proxy() {
+  python3 "$TSK_SRC/tests/fakes/aws_fault_proxy.py" --upstream "$TSK_MOTO_URL" \
+    --port-file "$work/port" >"$work/proxy.log" 2>&1 &
+  for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+  [ -s "$work/port" ] || { cat "$work/proxy.log" >&2; fail "the proxy did not start"; }
+  local proxy=http://127.0.0.1:$(cat "$work/port")
+  export AWS_ENDPOINT_URL_LAMBDA=$proxy AWS_ENDPOINT_URL_XRAY=$proxy \
+    AWS_ENDPOINT_URL_BUDGETS=$proxy
+}

@@ -35,6 +35,13 @@ has "$work/out" "truncated"
 hasnt "$work/out" "do-not-print"
 hasnt "$work/out" "uncommitted"
 
+note "show -format=markdown of the saved plan: the same guarantees"
+expect_rc 0 tf show -format=markdown "$work/p"
+n=$(chars "$work/out")
+[ "$n" -le 65000 ] || fail "show markdown has $n characters"
+has "$work/out" "Made for commit \`${head:0:12}\` on branch \`many\`."
+hasnt "$work/out" "do-not-print"
+
 note "diff -format=markdown main many"
 expect_rc 2 tf diff -format=markdown main many
 n=$(chars "$work/out")

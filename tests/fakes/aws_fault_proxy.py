@@ -38,6 +38,13 @@ This is exactly what it does:
       an unknown config: 404 ProvisionedConcurrencyConfigNotFoundException.
       A rule {"kind": "pc_failed", "match": ...} makes the next PUT end FAILED
       with a StatusReason.
+    * (part II, see the section "routing/monitoring fakes" below)
+      X-Ray sampling rules: POST /CreateSamplingRule, /GetSamplingRules,
+      /UpdateSamplingRule, /DeleteSamplingRule, kept in memory (a duplicate
+      or unknown rule: 400 InvalidRequestException);
+      Budgets UpdateBudget (X-Amz-Target AWSBudgetServiceGateway.UpdateBudget),
+      done upstream as DescribeNotificationsForBudget + DeleteBudget +
+      CreateBudget(NewBudget, the same notifications).
 
   Control (not forwarded): GET /__proxy/stats -> {"connections", "requests",
   "faults": {kind: count}}; POST /__proxy/faults (JSON list, replaces the
@@ -147,6 +154,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if "/provisioned-concurrency" in self.path:
             return self.fake_pc(body)
+        if part2_fake(self, body):
+            return
         self.forward(desc, body)
 
     # ---- faults ----------------------------------------------------------
@@ -368,6 +377,109 @@ def main():
         srv.serve_forever()
     except KeyboardInterrupt:
         pass
+
+
+# ---- routing/monitoring fakes (part II: what the emulator lacks) ----------
+# X-Ray sampling rules and Budgets UpdateBudget. Nothing else of the part II
+# types goes through here: moto serves them.
+
+XRAY = {"rules": {}}
+
+
+def xray_error(h, msg):
+    h.reply(400, json.dumps({"message": msg}),
+            {"X-Amzn-ErrorType": "InvalidRequestException"})
+
+
+def xray_record(rule):
+    t = time.time()
+    return {"SamplingRule": rule, "CreatedAt": t, "ModifiedAt": t}
+
+
+def fake_xray(h, body):
+    op = h.path.split("?")[0].strip("/")
+    try:
+        req = json.loads(body or b"{}")
+    except ValueError:
+        return xray_error(h, "the body is not JSON")
+    with LOCK:
+        rules = XRAY["rules"]
+        if op == "CreateSamplingRule":
+            r = dict(req.get("SamplingRule") or {})
+            name = r.get("RuleName")
+            if not name or name in rules:
+                return xray_error(h, "rule %s exists or has no name" % name)
+            r["RuleARN"] = "arn:aws:xray:us-east-1:123456789012:sampling-rule/" + name
+            rules[name] = r
+            return h.reply(200, json.dumps({"SamplingRuleRecord": xray_record(r)}))
+        if op == "GetSamplingRules":
+            recs = [xray_record(r) for r in rules.values()]
+            return h.reply(200, json.dumps({"SamplingRuleRecords": recs}))
+        if op == "UpdateSamplingRule":
+            u = req.get("SamplingRuleUpdate") or {}
+            name = u.get("RuleName")
+            if name not in rules:
+                return xray_error(h, "no sampling rule %s" % name)
+            rules[name].update({k: v for k, v in u.items() if k != "RuleARN"})
+            return h.reply(200, json.dumps({"SamplingRuleRecord": xray_record(rules[name])}))
+        if op == "DeleteSamplingRule":
+            name = req.get("RuleName")
+            if name not in rules:
+                return xray_error(h, "no sampling rule %s" % name)
+            r = rules.pop(name)
+            return h.reply(200, json.dumps({"SamplingRuleRecord": xray_record(r)}))
+    return xray_error(h, "unknown X-Ray operation " + op)
+
+
+def upstream_budgets(h, op, payload):
+    """One Budgets call upstream, signed as the client signed (moto does not
+    check signatures): returns (status, parsed body)."""
+    u = urllib.parse.urlparse(OPTS.upstream)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    hdrs = {k: v for k, v in h.headers.items()
+            if k.lower() in ("authorization", "x-amz-date", "host")}
+    hdrs["X-Amz-Target"] = "AWSBudgetServiceGateway." + op
+    hdrs["Content-Type"] = "application/x-amz-json-1.1"
+    conn.request("POST", "/", json.dumps(payload).encode(), hdrs)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    try:
+        return r.status, json.loads(data or b"{}")
+    except ValueError:
+        return r.status, {}
+
+
+def fake_update_budget(h, body):
+    req = json.loads(body or b"{}")
+    acct = req.get("AccountId")
+    nb = req.get("NewBudget") or {}
+    name = nb.get("BudgetName")
+    st, cur = upstream_budgets(h, "DescribeNotificationsForBudget",
+                               {"AccountId": acct, "BudgetName": name})
+    if st != 200:
+        return h.reply(st, json.dumps(cur),
+                       {"X-Amzn-ErrorType": cur.get("__type", "NotFoundException")})
+    notes = [{"Notification": n, "Subscribers": []}
+             for n in cur.get("Notifications", [])]
+    upstream_budgets(h, "DeleteBudget", {"AccountId": acct, "BudgetName": name})
+    st, out = upstream_budgets(h, "CreateBudget", {
+        "AccountId": acct, "Budget": nb, "NotificationsWithSubscribers": notes})
+    return h.reply(st, json.dumps(out if st != 200 else {}))
+
+
+def part2_fake(h, body):
+    """Serves what the emulator lacks for the part II types; False when the
+    request is not one of those."""
+    path = h.path.split("?")[0]
+    if h.command == "POST" and path in ("/CreateSamplingRule", "/GetSamplingRules",
+                                        "/UpdateSamplingRule", "/DeleteSamplingRule"):
+        fake_xray(h, body)
+        return True
+    if h.headers.get("X-Amz-Target", "") == "AWSBudgetServiceGateway.UpdateBudget":
+        fake_update_budget(h, body)
+        return True
+    return False
 
 
 if __name__ == "__main__":

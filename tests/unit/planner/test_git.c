@@ -253,6 +253,47 @@ static void test_load_names_ref_and_path(void **state)
     tsk_doc_free(doc);
 }
 
+/* @file inside a configuration read from a commit reads the commit's
+ * file, also through "..", and nothing outside the tree. */
+static void test_file_function_reads_the_commit(void **state)
+{
+    (void)state;
+    struct tsk_diags d = {0};
+    struct tsk_doc *doc = NULL;
+    char path[600];
+    sh(GIT "checkout -q -b withfile", repo);
+    snprintf(path, sizeof(path), "%s/NOTES.txt", repo);
+    write_file(path, "from-commit");
+    snprintf(path, sizeof(path), "%s/extra.tsk", infra);
+    write_file(path, "note = @file(\"../NOTES.txt\")\n"
+                     "same = @file(\"./sub/../main.tsk\")\n");
+    sh(GIT "add -A && " GIT "commit -q -m withfile", repo, repo);
+    snprintf(path, sizeof(path), "%s/NOTES.txt", repo);
+    write_file(path, "from-work-tree");
+    assert_int_equal(tsk_git_load_dir(&doc, infra, "withfile", &d), 0);
+    const struct tsk_value *v = tsk_doc_lookup(doc, "note");
+    assert_non_null(v);
+    assert_string_equal(v->u.str.s, "from-commit");
+    v = tsk_doc_lookup(doc, "same");
+    assert_non_null(strstr(v->u.str.s, "memory_size = 256"));
+    tsk_doc_free(doc);
+    tsk_diags_release(&d);
+
+    /* above the top of the tree, or absolute: not in the commit */
+    snprintf(path, sizeof(path), "%s/extra.tsk", infra);
+    write_file(path, "a = @file(\"../../outside.txt\")\n"
+                     "b = @file(\"/etc/hostname\")\n");
+    sh(GIT "commit -q -am outside", repo);
+    assert_int_equal(tsk_git_load_dir(&doc, infra, "withfile", &d), TSK_ERROR);
+    assert_int_equal(d.nerr, 2);
+    assert_non_null(strstr(d.v.v[0].summary, "cannot read"));
+    assert_non_null(strstr(d.v.v[0].summary, "No such file"));
+    tsk_doc_free(doc);
+    tsk_diags_release(&d);
+    sh(GIT "checkout -q -f main && rm -f '%s/NOTES.txt' '%s/extra.tsk'", repo,
+       repo, infra);
+}
+
 static void test_bad_revisions_and_folders(void **state)
 {
     (void)state;
@@ -372,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_info_detached_and_unborn),
         cmocka_unit_test(test_load_from_older_commit),
         cmocka_unit_test(test_load_names_ref_and_path),
+        cmocka_unit_test(test_file_function_reads_the_commit),
         cmocka_unit_test(test_bad_revisions_and_folders),
         cmocka_unit_test(test_resolve),
         cmocka_unit_test(test_ref_info),

@@ -65,8 +65,8 @@ static void test_aws2_events__bus_rule_target(void **state)
     js = tsk_xasprintf(
         "{\"rule\":\"%s-r\",\"event_bus_name\":\"%s-bus\",\"target_id\":"
         "\"fn\",\"arn\":\"%s\",\"retry_policy\":{\"maximum_event_age_in_"
-        "seconds\":86400,\"maximum_retry_attempts\":7},\"dead_letter_config\":"
-        "{\"arn\":\"%s\"}}", f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
+        "seconds\":86400,\"maximum_retry_attempts\":7},\"dead_letter_arn\":"
+        "\"%s\"}", f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
     char *tg_id = create(f, "aws_cloudwatch_event_target",
                          "aws_cloudwatch_event_target.t", js, &tg);
     want = parse(js);
@@ -78,8 +78,8 @@ static void test_aws2_events__bus_rule_target(void **state)
         "{\"rule\":\"%s-r\",\"event_bus_name\":\"%s-bus\",\"target_id\":"
         "\"fn\",\"arn\":\"%s\",\"input\":\"{\\\"warmup\\\":true}\","
         "\"retry_policy\":{\"maximum_event_age_in_seconds\":86400,"
-        "\"maximum_retry_attempts\":0},\"dead_letter_config\":{\"arn\":"
-        "\"%s\"}}", f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
+        "\"maximum_retry_attempts\":0},\"dead_letter_arn\":"
+        "\"%s\"}", f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
     cJSON *tg2 = update(f, "aws_cloudwatch_event_target",
                         "aws_cloudwatch_event_target.t", tg_id, tg, js);
     want = parse(js);
