@@ -91,6 +91,21 @@ static void free_tier_factors(const struct tsk_price_table *pt,
     *gbs_f = gbs > free_gbs ? (gbs - free_gbs) / gbs : 0.0;
 }
 
+static int cmp_fn(const void *a, const void *b)
+{
+    return strcmp((*(const struct tsk_cost_fn *const *)a)->function,
+                  (*(const struct tsk_cost_fn *const *)b)->function);
+}
+
+/* Lookups by name are a binary search: plans price 10,000 functions. */
+static void index_by_name(struct tsk_cost_estimate *e)
+{
+    e->by_name_ = tsk_xmalloc((e->fns.n + 1) * sizeof(*e->by_name_));
+    for (size_t i = 0; i < e->fns.n; i++)
+        e->by_name_[i] = &e->fns.v[i];
+    qsort(e->by_name_, e->fns.n, sizeof(*e->by_name_), cmp_fn);
+}
+
 int tsk_cost_estimate(struct tsk_cost_estimate *out,
                       const struct tsk_price_table *pt, const char *region,
                       const struct tsk_cost_input *in, size_t n,
@@ -143,6 +158,7 @@ int tsk_cost_estimate(struct tsk_cost_estimate *out,
         out->total += fn->monthly;
     }
     free(q);
+    index_by_name(out);
     return 0;
 }
 
@@ -156,14 +172,24 @@ void tsk_cost_estimate_release(struct tsk_cost_estimate *e)
     free(e->region);
     free(e->price_date);
     free(e->note);
+    free((void *)e->by_name_);
     memset(e, 0, sizeof(*e));
 }
 
 const struct tsk_cost_fn *tsk_cost_find(const struct tsk_cost_estimate *e,
                                         const char *function)
 {
-    for (size_t i = 0; i < e->fns.n; i++)
-        if (strcmp(e->fns.v[i].function, function) == 0)
-            return &e->fns.v[i];
+    size_t lo = 0, hi = e->by_name_ ? e->fns.n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct tsk_cost_fn *f = e->by_name_[mid];
+        int c = strcmp(function, f->function);
+        if (c == 0)
+            return f;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return NULL;
 }

@@ -74,6 +74,7 @@ struct tsk_cost_estimate {
     char *region;     /* region the prices are for */
     char *price_date;
     char *note;       /* e.g. region fallback, or NULL */
+    const struct tsk_cost_fn **by_name_; /* private: sorted by name */
 };
 
 /**

@@ -63,31 +63,68 @@ static double num_attr(const cJSON *attrs, const char *const *names)
     return 0.0;
 }
 
-/* The model function key an object belongs to: its "function" attribute
- * when it has one, else the name part of its address up to the first
- * suffix the lowering adds ("api_warmup" -> "api" when "api" is known). */
-static const char *object_function(const struct tsk_object *o,
-                                   struct tsk_cost_input *in, size_t n)
+/* Function inputs sorted by name, for binary search by a name prefix. */
+struct fn_index {
+    struct tsk_cost_input **v;
+    size_t n;
+};
+
+static int cmp_input(const void *a, const void *b)
+{
+    return strcmp((*(struct tsk_cost_input *const *)a)->function,
+                  (*(struct tsk_cost_input *const *)b)->function);
+}
+
+static void index_build(struct fn_index *x, struct tsk_cost_input *in,
+                        size_t n)
+{
+    x->v = tsk_xmalloc((n + 1) * sizeof(*x->v));
+    x->n = n;
+    for (size_t i = 0; i < n; i++)
+        x->v[i] = &in[i];
+    qsort(x->v, n, sizeof(*x->v), cmp_input);
+}
+
+/* The input whose function is exactly the first len bytes of name. */
+static struct tsk_cost_input *index_find(const struct fn_index *x,
+                                         const char *name, size_t len)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *f = x->v[mid]->function;
+        int c = strncmp(name, f, len);
+        if (c == 0 && f[len] != '\0')
+            c = -1; /* f is longer: name's prefix sorts before it */
+        if (c == 0)
+            return x->v[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* The input an object belongs to: its "function" attribute when it has
+ * one, else the longest known function key that is the name part of its
+ * address or a prefix of it ending before a '_' ("api_warmup" -> "api"). */
+static struct tsk_cost_input *object_function(const struct tsk_object *o,
+                                              const struct fn_index *x)
 {
     const char *name = strchr(o->addr, '.');
     name = name ? name + 1 : o->addr;
     const cJSON *fn = cJSON_GetObjectItemCaseSensitive(o->attrs, "function");
-    if (cJSON_IsString(fn)) {
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(in[i].function, fn->valuestring) == 0)
-                return in[i].function;
+    if (cJSON_IsString(fn))
+        return index_find(x, fn->valuestring, strlen(fn->valuestring));
+    for (size_t len = strlen(name); len > 0; len--) {
+        if (name[len] != '\0' && name[len] != '_')
+            continue;
+        struct tsk_cost_input *in = index_find(x, name, len);
+        if (in)
+            return in;
     }
-    const char *best = NULL;
-    size_t best_len = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(in[i].function);
-        if (strncmp(name, in[i].function, len) == 0 &&
-            (name[len] == '\0' || name[len] == '_') && len > best_len) {
-            best = in[i].function;
-            best_len = len;
-        }
-    }
-    return best;
+    return NULL;
 }
 
 /* Seconds between ticks of "rate(N unit)", or 0 for anything else. */
@@ -127,15 +164,6 @@ static double warmup_interval(const cJSON *attrs)
     return rate_seconds(expr->valuestring);
 }
 
-static struct tsk_cost_input *find_in(struct tsk_cost_input *in, size_t n,
-                                      const char *fn)
-{
-    for (size_t i = 0; fn && i < n; i++)
-        if (strcmp(in[i].function, fn) == 0)
-            return &in[i];
-    return NULL;
-}
-
 void tsk_cost_inputs_from_objects(const struct tsk_object *objs, size_t n,
                                   const struct tsk_model *m,
                                   struct tsk_cost_input **in, size_t *nin)
@@ -162,12 +190,13 @@ void tsk_cost_inputs_from_objects(const struct tsk_object *objs, size_t n,
                    strcmp(arch->valuestring, "arm64") == 0;
         usage_from(m ? tsk_model_find_function(m, c->function) : NULL, c);
     }
+    struct fn_index x;
+    index_build(&x, *in, k);
     for (size_t i = 0; i < n; i++) {
         const struct tsk_object *o = &objs[i];
         if (!o->attrs)
             continue;
-        struct tsk_cost_input *c =
-            find_in(*in, k, object_function(o, *in, k));
+        struct tsk_cost_input *c = object_function(o, &x);
         if (!c)
             continue;
         if (ends_with(o->type, "provisioned_concurrency") ||
@@ -181,5 +210,6 @@ void tsk_cost_inputs_from_objects(const struct tsk_object *objs, size_t n,
                                   (cc > 0 ? cc : 1);
         }
     }
+    free(x.v);
     *nin = k;
 }

@@ -107,7 +107,8 @@ static void delete_gone(struct fx *f, const char *tname, const char *id,
     assert_null(again);
 }
 
-static void assert_str(const cJSON *o, const char *k, const char *want)
+static inline void assert_str(const cJSON *o, const char *k,
+                              const char *want)
 {
     const char *v = aws__jstr(o, k);
     if (!v || strcmp(v, want) != 0)
