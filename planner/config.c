@@ -149,13 +149,16 @@ int tsk_config_load(struct tsk_config **out, const char *dir,
     c->dir = tsk_xstrdup(dir);
     if (opts->git_ref) {
         if (tsk_git_load_dir(&c->doc, dir, opts->git_ref, d) != 0 ||
-            tsk_git_digest_dir(dir, opts->git_ref, c->digest, d) != 0)
+            tsk_git_digest_dir(dir, opts->git_ref, c->digest, d) != 0 ||
+            tsk_git_srcfs_open(&c->srcfs, dir, opts->git_ref, d) != 0)
             return TSK_ERROR;
     } else if (tsk_doc_load_dir(&c->doc, dir, opts->load, d) != 0 ||
                digest_with(dir, opts->load, c->digest, d) != 0) {
         return TSK_ERROR;
     }
-    if (tsk_model_build(&c->model, c->doc, d) != 0 || d->nerr > nerr0)
+    struct tsk_model_opts mo = {.srcfs = c->srcfs.stat ? &c->srcfs : NULL};
+    if (tsk_model_build_opts(&c->model, c->doc, &mo, d) != 0 ||
+        d->nerr > nerr0)
         return TSK_ERROR;
     c->stack = stack_name(c->model, dir);
     if (opts->model_only)
@@ -180,6 +183,7 @@ void tsk_config_free(struct tsk_config *c)
     if (c->model)
         tsk_model_free(c->model);
     tsk_doc_free(c->doc);
+    tsk_srcfs_release(&c->srcfs);
     free(c->stack);
     free(c->dir);
     free(c);

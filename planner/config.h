@@ -5,8 +5,8 @@
  * check and order it. Also computes the configuration digest (saved plans
  * refuse a configuration that changed) and the stack name.
  *
- * Ownership: a struct tsk_config owns its document, model, graph, order
- * and strings; tsk_config_free() releases them. Diagnostics point into the
+ * Ownership: a struct tsk_config owns its document, model, graph, order,
+ * source tree and strings; tsk_config_free() releases them. Diagnostics point into the
  * document's sources: print them before freeing the configuration.
  */
 #ifndef TSK_CONFIG_H
@@ -16,6 +16,7 @@
 
 #include "planner/graph.h"
 #include "planner/model.h"
+#include "planner/srcfs.h"
 #include "planner/tsk/tsk.h"
 #include "planner/util/util.h"
 
@@ -24,10 +25,11 @@ struct tsk_provider;
 struct tsk_config_opts {
     const struct tsk_load_opts *load; /* how files are read, or NULL */
     int model_only; /* stop after the model: no provider, no graph */
-    /* Read the *.tsk files from this git revision's tree (the repository
-     * around dir) instead of the work tree, which is never touched; the
-     * digest is then that of the files at the revision (planner/git.h).
-     * NULL: the work tree. `load` is ignored when this is set. */
+    /* Read the *.tsk files, and the function sources they name, from this
+     * git revision's tree (the repository around dir) instead of the work
+     * tree, which is never touched; the digest is then that of the files
+     * at the revision (planner/git.h). NULL: the work tree. `load` is
+     * ignored when this is set. */
     const char *git_ref;
 };
 
@@ -41,6 +43,10 @@ struct tsk_config {
     uint32_t *order;            /* every node, dependencies first; or NULL */
     char digest[65];            /* sha256 of the *.tsk names and contents */
     char *stack;                /* the service, else the folder's name */
+    /* Where function sources are read: the commit's tree with git_ref
+     * (owned, released with the configuration), else the file system. The
+     * model borrows it (model->srcfs) and lowering reads code through it. */
+    struct tsk_srcfs srcfs;
 };
 
 /**

@@ -1,5 +1,6 @@
 /* git.c - commit info and configuration read from a commit's tree. */
 #include "git.h"
+#include "git_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -117,17 +118,12 @@ static char *repo_relative(git_repository *repo, const char *dir)
     return tsk_xstrdup(real[n] == '/' ? real + n + 1 : "");
 }
 
-struct tree_ctx {
-    git_repository *repo;
-    git_tree *tree;
-};
-
 /*
  * A path inside the tree without "." and ".." steps ("infra/../x" is "x"),
  * or NULL when it is absolute or climbs above the top: a commit has nothing
  * there. Caller frees.
  */
-static char *tree_path(const char *path)
+char *tsk_git__tree_path(const char *path)
 {
     if (path[0] == '/')
         return NULL;
@@ -155,13 +151,13 @@ static char *tree_path(const char *path)
     return out;
 }
 
-/* read_file for the loader: a blob of the commit's tree by its path. */
-static int read_blob(void *vctx, const char *path, struct tsk_buf *out)
+/* read_file for the loader (git_int.h). */
+int tsk_git__read_blob(void *vctx, const char *path, struct tsk_buf *out)
 {
-    struct tree_ctx *c = vctx;
+    struct tsk_git__blobs *c = vctx;
     git_tree_entry *e = NULL;
     git_blob *blob = NULL;
-    char *p = tree_path(path);
+    char *p = tsk_git__tree_path(path);
     errno = ENOENT;
     if (!p || !*p || git_tree_entry_bypath(&e, c->tree, p) < 0) {
         free(p);
@@ -217,7 +213,8 @@ static int list_tsk(git_tree *tree, const char *rel, struct strvec *out)
         *TSK_ARRAY_PUSH(*out) =
             *rel ? tsk_xasprintf("%s/%s", rel, name) : tsk_xstrdup(name);
     }
-    qsort(out->v, out->n, sizeof(char *), cmp_str);
+    if (out->n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(out->v, out->n, sizeof(char *), cmp_str);
     git_tree_free(sub);
     return TSK_OK;
 }
@@ -256,15 +253,7 @@ char *tsk_git_resolve(const char *dir, const char *ref, struct tsk_diags *d)
     return out;
 }
 
-/* A commit's tree opened for the folder dir of the work tree. */
-struct gtree {
-    git_repository *repo;
-    git_commit *commit;
-    git_tree *tree;
-    char *rel; /* dir's path inside the work tree, "" for the top */
-};
-
-static void gtree_close(struct gtree *g)
+void tsk_git__tree_close(struct tsk_git__tree *g)
 {
     free(g->rel);
     git_tree_free(g->tree);
@@ -273,8 +262,8 @@ static void gtree_close(struct gtree *g)
     memset(g, 0, sizeof(*g));
 }
 
-static int gtree_open(struct gtree *g, const char *dir, const char *ref,
-                      struct tsk_diags *d)
+int tsk_git__tree_open(struct tsk_git__tree *g, const char *dir,
+                       const char *ref, struct tsk_diags *d)
 {
     memset(g, 0, sizeof(*g));
     if (open_repo(&g->repo, dir) < 0)
@@ -297,13 +286,13 @@ static int gtree_open(struct gtree *g, const char *dir, const char *ref,
     }
     return TSK_OK;
 fail:
-    gtree_close(g);
+    tsk_git__tree_close(g);
     return TSK_ERROR;
 }
 
 /* The *.tsk paths of the folder at that commit; an error when none. */
-static int gtree_list(struct gtree *g, const char *ref, struct strvec *files,
-                      struct tsk_diags *d)
+static int gtree_list(struct tsk_git__tree *g, const char *ref,
+                      struct strvec *files, struct tsk_diags *d)
 {
     if (list_tsk(g->tree, g->rel, files) < 0 || files->n == 0)
         return tsk_diag_error(d, NULL,
@@ -324,11 +313,11 @@ static void strvec_release(struct strvec *v)
 int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
                      struct tsk_diags *d)
 {
-    struct gtree g;
+    struct tsk_git__tree g;
     struct strvec files = {0};
 
     *out = NULL;
-    int rc = gtree_open(&g, dir, ref, d);
+    int rc = tsk_git__tree_open(&g, dir, ref, d);
     if (rc == 0)
         rc = gtree_list(&g, ref, &files, d);
     if (rc != 0) {
@@ -336,28 +325,29 @@ int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
         tsk_doc_load_files(out, NULL, 0, NULL, &none);
         tsk_diags_release(&none);
     } else {
-        struct tree_ctx ctx = {g.repo, g.tree};
+        struct tsk_git__blobs ctx = {g.repo, g.tree};
         char *prefix = tsk_xasprintf("%s:", ref);
-        struct tsk_load_opts lo = {
-            .read_file = read_blob, .ctx = &ctx, .display_prefix = prefix};
+        struct tsk_load_opts lo = {.read_file = tsk_git__read_blob,
+                                   .ctx = &ctx,
+                                   .display_prefix = prefix};
         rc = tsk_doc_load_files(out, (const char *const *)files.v, files.n, &lo,
                                 d);
         free(prefix);
     }
     strvec_release(&files);
-    gtree_close(&g);
+    tsk_git__tree_close(&g);
     return rc ? TSK_ERROR : 0;
 }
 
 int tsk_git_has_config(const char *dir, const char *ref, struct tsk_diags *d)
 {
-    struct gtree g;
+    struct tsk_git__tree g;
     struct strvec files = {0};
-    if (gtree_open(&g, dir, ref, d) < 0)
+    if (tsk_git__tree_open(&g, dir, ref, d) < 0)
         return TSK_ERROR;
     int has = list_tsk(g.tree, g.rel, &files) == 0 && files.n > 0;
     strvec_release(&files);
-    gtree_close(&g);
+    tsk_git__tree_close(&g);
     return has;
 }
 
@@ -394,27 +384,27 @@ static void digest_file(EVP_MD_CTX *md, const char *path,
 int tsk_git_digest_dir(const char *dir, const char *ref, char out[65],
                        struct tsk_diags *d)
 {
-    struct gtree g;
+    struct tsk_git__tree g;
     struct strvec files = {0};
     struct tsk_buf text = TSK_BUF_INIT;
     unsigned char sum[EVP_MAX_MD_SIZE];
     unsigned len = 0;
 
     out[0] = '\0';
-    if (gtree_open(&g, dir, ref, d) < 0)
+    if (tsk_git__tree_open(&g, dir, ref, d) < 0)
         return TSK_ERROR;
     int rc = gtree_list(&g, ref, &files, d);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md)
         abort();
     EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    struct tree_ctx ctx = {g.repo, g.tree};
+    struct tsk_git__blobs ctx = {g.repo, g.tree};
     for (size_t i = 0; rc == 0 && i < files.n; i++) {
         const char *base = strrchr(files.v[i], '/');
         if ((base ? base + 1 : files.v[i])[0] == '.')
             continue; /* the digest skips hidden files, as config.c does */
         tsk_buf_reset(&text);
-        if (read_blob(&ctx, files.v[i], &text) != 0)
+        if (tsk_git__read_blob(&ctx, files.v[i], &text) != 0)
             rc = tsk_diag_error(d, NULL, "git revision \"%s\": cannot read %s",
                                 ref, files.v[i]);
         else
@@ -426,6 +416,6 @@ int tsk_git_digest_dir(const char *dir, const char *ref, char out[65],
         snprintf(out + 2 * i, 3, "%02x", sum[i]);
     tsk_buf_release(&text);
     strvec_release(&files);
-    gtree_close(&g);
+    tsk_git__tree_close(&g);
     return rc;
 }

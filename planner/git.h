@@ -1,16 +1,19 @@
 /*
  * git.h - the configuration as git sees it (libgit2): the commit the work
- * tree is at (id, branch, dirty), and the *.tsk files of a folder read from
- * any commit's tree without checking it out or touching the work tree.
+ * tree is at (id, branch, dirty), and the *.tsk files of a folder (and the
+ * function sources they name, as a source tree) read from any commit's
+ * tree without checking it out or touching the work tree.
  *
  * Ownership: struct tsk_git_info strings are owned by the struct
  * (tsk_git_info_release). A document loaded from a commit owns its sources
- * like any other (tsk_doc_free); libgit2 objects never escape this module.
+ * like any other (tsk_doc_free); a source tree owns its open repository
+ * until tsk_srcfs_release; libgit2 objects never escape this module.
  */
 #ifndef TSK_GIT_H
 #define TSK_GIT_H
 
 #include "planner/plan.h"
+#include "planner/srcfs.h"
 #include "planner/tsk/tsk.h"
 #include "planner/util/util.h"
 
@@ -58,6 +61,18 @@ int tsk_git_load_dir(struct tsk_doc **out, const char *dir, const char *ref,
  * made from a commit matches an apply from a clean checkout of it.
  */
 int tsk_git_digest_dir(const char *dir, const char *ref, char out[65],
+                       struct tsk_diags *d);
+
+/**
+ * Opens the tree of commit ref as a source tree (planner/srcfs.h) for the
+ * repository around dir: paths are relative to the repository's top, as
+ * in the names tsk_git_load_dir gives files, and the tree's prefix is
+ * "REF:". Executable blobs are executable files; symbolic links and
+ * submodules are TSK_SRCFS_OTHER (not followed). Release *fs with
+ * tsk_srcfs_release. Returns 0, or TSK_ERROR after an error in d (*fs
+ * cleared).
+ */
+int tsk_git_srcfs_open(struct tsk_srcfs *fs, const char *dir, const char *ref,
                        struct tsk_diags *d);
 
 /** Resolves ref to a full commit id (caller frees), or NULL with an error. */

@@ -153,7 +153,15 @@ static const struct tsk_table *section(const struct tsk_value *v)
 int tsk_model_build(struct tsk_model **out, const struct tsk_doc *doc,
                     struct tsk_diags *d)
 {
+    return tsk_model_build_opts(out, doc, NULL, d);
+}
+
+int tsk_model_build_opts(struct tsk_model **out, const struct tsk_doc *doc,
+                         const struct tsk_model_opts *opts,
+                         struct tsk_diags *d)
+{
     struct tsk_model *m = tsk_xcalloc(1, sizeof(*m));
+    m->srcfs = opts ? opts->srcfs : NULL;
     m->arena_ = tsk_xcalloc(1, sizeof(struct priv));
     m->defaults.memory_size = 128;
     m->defaults.timeout = 3;

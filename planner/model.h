@@ -21,6 +21,8 @@
 #include "planner/tsk/tsk.h"
 #include "planner/util/util.h"
 
+struct tsk_srcfs; /* planner/srcfs.h */
+
 enum tsk_model_provider {
     TSK_MODEL_PROVIDER_NONE, /* not set or not recognised (an error) */
     TSK_MODEL_PROVIDER_LOCAL,
@@ -246,7 +248,19 @@ struct tsk_model {
 
     TSK_ARRAY(struct tsk_model_advice) advice;
 
+    /* Where the code of `source` keys is read (borrowed from the builder's
+     * options; NULL: the file system): the providers hash and package
+     * source_path through it. */
+    const struct tsk_srcfs *srcfs;
+
     void *arena_; /* private */
+};
+
+struct tsk_model_opts {
+    /* The tree `source` keys are resolved in and checked against, the one
+     * the *.tsk files were read from (a git commit's for -git-ref); NULL:
+     * the file system. Borrowed: it must outlive the model. */
+    const struct tsk_srcfs *srcfs;
 };
 
 /**
@@ -259,6 +273,11 @@ struct tsk_model {
  */
 int tsk_model_build(struct tsk_model **out, const struct tsk_doc *doc,
                     struct tsk_diags *d);
+
+/** tsk_model_build with options (opts NULL: as tsk_model_build). */
+int tsk_model_build_opts(struct tsk_model **out, const struct tsk_doc *doc,
+                         const struct tsk_model_opts *opts,
+                         struct tsk_diags *d);
 
 void tsk_model_free(struct tsk_model *m);
 

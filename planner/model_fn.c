@@ -8,7 +8,8 @@
 #include "model_internal.h"
 
 #include <stdlib.h>
-#include <sys/stat.h>
+
+#include "planner/srcfs.h"
 
 static int present(const struct tsk_table *t, const char *key)
 {
@@ -97,13 +98,20 @@ static void mark_sensitive(struct tsk_model__ctx *c,
     }
 }
 
+/*
+ * source is resolved against the folder of the file that names it, in the
+ * tree that file was read from (the work tree, or a commit's tree whose
+ * files are named "REF:path"), and must be a folder or a .zip file there.
+ */
 static void resolve_source(struct tsk_model__ctx *c,
                            struct tsk_model_function *f,
                            const struct tsk_value *v)
 {
-    const char *file = v->pos.src ? v->pos.src->name : "";
+    const struct tsk_srcfs *fs = c->m->srcfs;
+    const char *file =
+        v->pos.src ? tsk_srcfs_path_of(fs, v->pos.src->name) : "";
     const char *slash = strrchr(file, '/');
-    struct stat st;
+    struct tsk_srcfs_stat st;
     f->source = v->u.str.s;
     f->source_pos = v->pos;
     if (f->source[0] == '/' || !slash)
@@ -111,18 +119,19 @@ static void resolve_source(struct tsk_model__ctx *c,
     else
         f->source_path = tsk_model__printf(c->m, "%.*s/%s", (int)(slash - file),
                                            file, f->source);
-    if (stat(f->source_path, &st) != 0) {
+    if (tsk_srcfs_stat(fs, f->source_path, &st) != 0) {
         tsk_diag_error(c->d, &v->pos, "source \"%s\" does not exist",
                        f->source);
-        if (strcmp(f->source_path, f->source) != 0)
-            tsk_diag_detail(c->d, "looked for %s (relative to the file)",
-                            f->source_path);
+        if (strcmp(f->source_path, f->source) != 0 ||
+            tsk_srcfs_prefix(fs)[0])
+            tsk_diag_detail(c->d, "looked for %s%s (relative to the file)",
+                            tsk_srcfs_prefix(fs), f->source_path);
         return;
     }
     size_t len = strlen(f->source_path);
-    if (S_ISDIR(st.st_mode))
+    if (st.type == TSK_SRCFS_DIR)
         return;
-    if (S_ISREG(st.st_mode) && len > 4 &&
+    if (st.type == TSK_SRCFS_FILE && len > 4 &&
         strcmp(f->source_path + len - 4, ".zip") == 0)
         return;
     tsk_diag_error(c->d, &v->pos,

@@ -305,6 +305,9 @@ int tsk_http_do(struct tsk_http *http, const struct tsk_http_req *req,
     }
     hl = build_headers(req);
     curl_easy_setopt(c, CURLOPT_SHARE, http->share);
+    /* keep an idle connection for every worker (the default keeps about
+     * 5, so parallelism above that would reconnect on every request) */
+    curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 256L);
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
                      req->allow_http ? "http,https" : "https");
