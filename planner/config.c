@@ -157,8 +157,7 @@ int tsk_config_load(struct tsk_config **out, const char *dir,
         return TSK_ERROR;
     }
     struct tsk_model_opts mo = {.srcfs = c->srcfs.stat ? &c->srcfs : NULL};
-    if (tsk_model_build_opts(&c->model, c->doc, &mo, d) != 0 ||
-        d->nerr > nerr0)
+    if (tsk_model_build_opts(&c->model, c->doc, &mo, d) != 0 || d->nerr > nerr0)
         return TSK_ERROR;
     c->stack = stack_name(c->model, dir);
     if (opts->model_only)

@@ -6,8 +6,8 @@
  * refuse a configuration that changed) and the stack name.
  *
  * Ownership: a struct tsk_config owns its document, model, graph, order,
- * source tree and strings; tsk_config_free() releases them. Diagnostics point into the
- * document's sources: print them before freeing the configuration.
+ * source tree and strings; tsk_config_free() releases them. Diagnostics point
+ * into the document's sources: print them before freeing the configuration.
  */
 #ifndef TSK_CONFIG_H
 #define TSK_CONFIG_H

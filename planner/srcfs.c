@@ -31,10 +31,9 @@ static int disk_list(void *ctx, const char *path, struct tsk_srcfs_names *out)
     (void)ctx;
     if (!dp)
         return TSK_EIO;
-    errno = 0;
-    while ((e = readdir(dp)))
+    for (errno = 0; (e = readdir(dp)); errno = 0)
         *TSK_ARRAY_PUSH(out->v) = tsk_xstrdup(e->d_name);
-    int err = errno;
+    int err = errno; /* readdir's: 0 at the end of the folder */
     closedir(dp);
     errno = err;
     return err ? TSK_EIO : TSK_OK;

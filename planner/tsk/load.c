@@ -220,7 +220,8 @@ int tsk_doc_load_dir(struct tsk_doc **out, const char *dir,
         *TSK_ARRAY_PUSH(names) = path;
     }
     closedir(dh);
-    qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+    if (names.n > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(names.v, names.n, sizeof(*names.v), cmp_str);
     int rc;
     if (names.n == 0) {
         *out = tsk_doc_new();

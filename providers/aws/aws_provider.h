@@ -16,6 +16,8 @@
 
 #include "providers/provider.h"
 
+struct tsk_srcfs;
+
 extern const struct tsk_provider tsk_provider_aws;
 extern const struct tsk_resource_type *const tsk_aws_types[];
 
@@ -42,6 +44,10 @@ const char *tsk_aws_runtime_id(const char *runtime, int *custom,
  */
 int tsk_aws_zip_source(const char *path, struct tsk_buf *out,
                        struct tsk_diags *d);
+/** The same, reading the code from source tree fs (planner/srcfs.h; NULL:
+ * the file system); messages name paths with the tree's prefix. */
+int tsk_aws_zip_source_in(const struct tsk_srcfs *fs, const char *path,
+                          struct tsk_buf *out, struct tsk_diags *d);
 /** base64(SHA-256(data)), as Lambda reports CodeSha256; caller frees. */
 char *tsk_aws_code_sha256(const void *data, size_t len);
 

@@ -133,7 +133,7 @@ static int set_code(struct aws_lower *L, const struct tsk_model_function *f,
                               "file for every function");
         return TSK_ERROR;
     }
-    if (tsk_aws_zip_source(f->source_path, &zip, &zd) != 0) {
+    if (tsk_aws_zip_source_in(L->m->srcfs, f->source_path, &zip, &zd) != 0) {
         const struct tsk_pos *at = f->source_pos.src ? &f->source_pos : &f->pos;
         tsk_diag_error(L->d, at, "%s: %s", f->key,
                        zd.v.n ? zd.v.v[0].summary : "cannot package the code");

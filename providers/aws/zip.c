@@ -5,17 +5,18 @@
  * folder with '/' separators, sorted bytewise; every entry has the DOS
  * time 1980-01-01 00:00:00, Unix mode 0644 (0755 when the owner may
  * execute it), no extra fields, and raw deflate data (level 9). A path that
- * ends in .zip is used as it is.
+ * ends in .zip is used as it is. The code is read through a source tree
+ * (planner/srcfs.h): the work tree, or a git commit's tree at plan time.
  */
 #include "providers/aws/internal.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <zlib.h>
+
+#include "planner/srcfs.h"
 
 #define DOS_DATE_1980 0x0021 /* 1980-01-01: (0 << 9) | (1 << 5) | 1 */
 #define MAX_FILES 100000
@@ -32,43 +33,41 @@ static int cmp_entry(const void *a, const void *b)
                   ((const struct entry *)b)->rel);
 }
 
-static int walk(const char *root, const char *rel, entries_t *out,
-                struct tsk_diags *d)
+static int walk(const struct tsk_srcfs *fs, const char *root,
+                const char *rel, entries_t *out, struct tsk_diags *d)
 {
+    const char *pfx = tsk_srcfs_prefix(fs);
     char *dir = rel ? tsk_xasprintf("%s/%s", root, rel) : tsk_xstrdup(root);
-    DIR *dp = opendir(dir);
+    struct tsk_srcfs_names names = {0};
     int rc = 0;
-    if (!dp) {
-        tsk_diag_error(d, NULL, "cannot read folder %s: %s", dir,
+    if (tsk_srcfs_list(fs, dir, &names) != 0) {
+        tsk_diag_error(d, NULL, "cannot read folder %s%s: %s", pfx, dir,
                        strerror(errno));
         free(dir);
         return TSK_EIO;
     }
-    struct dirent *de;
-    while (rc == 0 && (de = readdir(dp)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        char *r = rel ? tsk_xasprintf("%s/%s", rel, de->d_name)
-                      : tsk_xstrdup(de->d_name);
+    for (size_t i = 0; rc == 0 && i < names.v.n; i++) {
+        const char *name = names.v.v[i];
+        char *r = rel ? tsk_xasprintf("%s/%s", rel, name) : tsk_xstrdup(name);
         char *full = tsk_xasprintf("%s/%s", root, r);
-        struct stat st;
-        if (stat(full, &st) != 0) {
-            rc = tsk_diag_error(d, NULL, "cannot read %s: %s", full,
+        struct tsk_srcfs_stat st;
+        if (tsk_srcfs_stat(fs, full, &st) != 0) {
+            rc = tsk_diag_error(d, NULL, "cannot read %s%s: %s", pfx, full,
                                 strerror(errno));
             free(r);
-        } else if (S_ISDIR(st.st_mode)) {
-            rc = walk(root, r, out, d);
+        } else if (st.type == TSK_SRCFS_DIR) {
+            rc = walk(fs, root, r, out, d);
             free(r);
-        } else if (S_ISREG(st.st_mode) && out->n < MAX_FILES) {
+        } else if (st.type == TSK_SRCFS_FILE && out->n < MAX_FILES) {
             struct entry *e = TSK_ARRAY_PUSH(*out);
             e->rel = r;
-            e->exec = (st.st_mode & S_IXUSR) != 0;
+            e->exec = st.exec;
         } else {
             free(r); /* sockets, fifos, devices: not code */
         }
         free(full);
     }
-    closedir(dp);
+    tsk_srcfs_names_release(&names);
     free(dir);
     return rc;
 }
@@ -152,15 +151,16 @@ static void central_header(struct tsk_buf *cd, const char *name,
     tsk_buf_adds(cd, name);
 }
 
-static int add_file(const char *root, const struct entry *e,
-                    struct tsk_buf *zip, struct tsk_buf *cd,
-                    struct tsk_diags *d)
+static int add_file(const struct tsk_srcfs *fs, const char *root,
+                    const struct entry *e, struct tsk_buf *zip,
+                    struct tsk_buf *cd, struct tsk_diags *d)
 {
     struct tsk_buf data = TSK_BUF_INIT, comp = TSK_BUF_INIT;
     char *full = tsk_xasprintf("%s/%s", root, e->rel);
-    int rc = tsk_read_file(full, &data);
+    int rc = tsk_srcfs_read(fs, full, &data);
     if (rc) {
-        tsk_diag_error(d, NULL, "cannot read %s: %s", full, strerror(errno));
+        tsk_diag_error(d, NULL, "cannot read %s%s: %s", tsk_srcfs_prefix(fs),
+                       full, strerror(errno));
         goto done;
     }
     if (data.len > 0xfffffffful || zip->len > 0xfffffffful) {
@@ -201,36 +201,45 @@ static int has_suffix(const char *s, const char *suf)
 int tsk_aws_zip_source(const char *path, struct tsk_buf *out,
                        struct tsk_diags *d)
 {
-    struct stat st;
+    return tsk_aws_zip_source_in(NULL, path, out, d);
+}
+
+int tsk_aws_zip_source_in(const struct tsk_srcfs *fs, const char *path,
+                          struct tsk_buf *out, struct tsk_diags *d)
+{
+    const char *pfx = tsk_srcfs_prefix(fs);
+    struct tsk_srcfs_stat st;
     entries_t files = {0};
     struct tsk_buf cd = TSK_BUF_INIT;
     int rc;
     tsk_buf_reset(out);
-    if (!path || stat(path, &st) != 0)
-        return tsk_diag_error(d, NULL, "cannot read the code at %s: %s",
-                              path ? path : "(none)", strerror(errno)),
+    if (!path || tsk_srcfs_stat(fs, path, &st) != 0)
+        return tsk_diag_error(d, NULL, "cannot read the code at %s%s: %s",
+                              pfx, path ? path : "(none)",
+                              strerror(path ? errno : ENOENT)),
                TSK_EIO;
-    if (!S_ISDIR(st.st_mode)) {
+    if (st.type != TSK_SRCFS_DIR) {
         if (!has_suffix(path, ".zip"))
-            return tsk_diag_error(d, NULL, "code at %s is neither a folder "
-                                  "nor a .zip file", path),
+            return tsk_diag_error(d, NULL, "code at %s%s is neither a folder "
+                                  "nor a .zip file", pfx, path),
                    TSK_EINVAL;
-        if (tsk_read_file(path, out) != 0)
-            return tsk_diag_error(d, NULL, "cannot read %s: %s", path,
+        if (tsk_srcfs_read(fs, path, out) != 0)
+            return tsk_diag_error(d, NULL, "cannot read %s%s: %s", pfx, path,
                                   strerror(errno)),
                    TSK_EIO;
         return 0;
     }
-    rc = walk(path, NULL, &files, d);
+    rc = walk(fs, path, NULL, &files, d);
     if (rc == 0 && files.n == 0)
-        rc = tsk_diag_error(d, NULL, "the code folder %s has no files", path);
-    if (rc == 0 && files.n > 0xffff)
-        rc = tsk_diag_error(d, NULL, "the code folder %s has too many files",
+        rc = tsk_diag_error(d, NULL, "the code folder %s%s has no files", pfx,
                             path);
+    if (rc == 0 && files.n > 0xffff)
+        rc = tsk_diag_error(d, NULL, "the code folder %s%s has too many "
+                            "files", pfx, path);
     if (files.n)
         qsort(files.v, files.n, sizeof(*files.v), cmp_entry);
     for (size_t i = 0; rc == 0 && i < files.n; i++)
-        rc = add_file(path, &files.v[i], out, &cd, d);
+        rc = add_file(fs, path, &files.v[i], out, &cd, d);
     if (rc == 0) {
         unsigned long cd_off = out->len;
         tsk_buf_add(out, cd.ptr, cd.len);

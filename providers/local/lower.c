@@ -28,6 +28,7 @@
 
 #include "planner/graph.h"
 #include "planner/model.h"
+#include "planner/srcfs.h"
 
 char *tsk_local__name(const char *a, const char *b)
 {
@@ -134,12 +135,13 @@ static void add_source(struct tsk_local_lower *L,
     if (!f->source)
         return;
     tsk_local__str(a, "source", f->source);
-    int rc = tsk_local__source_hash(path, sum);
+    int rc = tsk_local__source_hash_in(L->m->srcfs, path, sum);
     if (rc != 0) {
         tsk_diag_error(L->d, &f->source_pos,
                        "cannot read the code of "
-                       "\"%s\" at %s: %s",
-                       f->key, path, strerror(rc));
+                       "\"%s\" at %s%s: %s",
+                       f->key, tsk_srcfs_prefix(L->m->srcfs), path,
+                       strerror(rc));
         return;
     }
     tsk_local__str(a, "source_code_hash", sum);

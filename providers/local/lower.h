@@ -47,6 +47,9 @@ char *tsk_local__rate(int64_t seconds);
 /* lower_source.c */
 /** The sha256 (hex) of a code file or folder; returns 0 or an errno. */
 int tsk_local__source_hash(const char *path, char out[65]);
+/** The same, read from source tree fs (NULL: the file system). */
+int tsk_local__source_hash_in(const struct tsk_srcfs *fs, const char *path,
+                              char out[65]);
 
 /* lower_events.c */
 /** The event sources of function i: triggers, routes, queues, schedules. */

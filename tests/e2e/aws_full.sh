@@ -188,6 +188,44 @@ acct = c("sts").get_caller_identity()["Account"]
 b = c("budgets").describe_budget(AccountId=acct, BudgetName=P + "-orders")["Budget"]
 assert float(b["BudgetLimit"]["Amount"]) == 150, b'
 
+note "import by id, one object per type, gives a no-change plan"
+boto '
+gw = c("apigatewayv2")
+api = [a for a in gw.get_apis()["Items"] if a["Name"] == P][0]["ApiId"]
+rt = [r for r in gw.get_routes(ApiId=api)["Items"]
+      if r["RouteKey"] == "ANY /user_management/{proxy+}"][0]
+acct = c("sts").get_caller_identity()["Account"]
+dlq = c("sqs").get_queue_url(QueueName=P + "-dlq")["QueueUrl"]
+fn = "function:%s-user_management:live" % P
+dim = "lambda:function:ProvisionedConcurrency"
+ids = {"aws_cloudwatch_event_rule.order_created": P + "-order_created",
+       "aws_cloudwatch_event_target.order_created_inventory_update":
+           P + "-order_created/inventory_update",
+       "aws_lambda_permission.inventory_update_order_created":
+           "%s-inventory_update/events-%s-order_created" % (P, P),
+       "aws_sqs_queue_policy.%s-dlq" % P: dlq,
+       "aws_apigatewayv2_api." + P: api,
+       "aws_apigatewayv2_route.user_management": api + "/" + rt["RouteId"],
+       "aws_apigatewayv2_integration.user_management":
+           api + "/" + rt["Target"].split("/")[1],
+       "aws_apigatewayv2_authorizer.cognito": api + "/" + rt["AuthorizerId"],
+       "aws_apigatewayv2_stage." + P: api + "/$default",
+       "aws_s3_bucket_notification.%s-data-bucket" % P: P + "-data-bucket",
+       "aws_cloudwatch_metric_alarm.order_processing_duration":
+           P + "-order_processing-duration",
+       "aws_budgets_budget.orders": "%s:%s-orders" % (acct, P),
+       "aws_appautoscaling_target.user_management": "lambda|%s|%s" % (fn, dim),
+       "aws_appautoscaling_policy.user_management":
+           "%s-user_management-pc-utilization|lambda|%s|%s" % (P, fn, dim),
+       "aws_xray_sampling_rule." + P: P}
+open("ids", "w").write("".join("%s %s\n" % kv for kv in ids.items()))'
+expect_rc 0 tf state rm $(cut -d' ' -f1 ids)
+while read -r addr id; do
+  expect_rc 0 tf import "$addr" "$id"
+done <ids
+expect_rc 0 tf plan -detailed-exitcode
+has "$work/out" "No changes."
+
 note "destroy removes everything"
 expect_rc 0 tf destroy -auto-approve
 has "$work/out" "Destroy complete!"

@@ -13,9 +13,10 @@
 #                  change.after, change.after_unknown, exactly
 #   expect.err     lines that must appear in the stderr of the text run
 # Expected files are checked by hand against the design (architecture.md
-# §3, the AWS lowering table); the plan needs no state and creates nothing, but the
-# provider checks its credentials with STS GetCallerIdentity, so the
-# emulator (TSK_MOTO_URL, as every AWS test) must run.
+# §3, the AWS lowering table); the plan needs no state and creates
+# nothing, but the provider checks its credentials with STS
+# GetCallerIdentity, so the emulator (TSK_MOTO_URL, as every AWS test)
+# must run.
 #
 # Usage: TSK_BIN=... TSK_SRC=... TSK_MOTO_URL=... bash aws_plan.sh [FILTER]
 set -u
