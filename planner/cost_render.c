@@ -97,6 +97,38 @@ static void advice(struct tsk_buf *out, const cJSON *cost, int max, int md)
                      n - shown);
 }
 
+/* The lines under the table: usage, region note, exceeded budgets. */
+static void notes(struct tsk_buf *out, const cJSON *cost)
+{
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cost, "depends_on_usage")))
+        tsk_buf_adds(out, "  (+ usage): with no `expected` usage declared, a "
+                     "function's figure counts fixed costs only\n  "
+                     "(provisioned concurrency, warm-up pings); usage adds "
+                     "$0.20 per 1M requests and\n  $0.0000166667 per "
+                     "GB-second (x86_64).\n");
+    if (*str(cost, "note"))
+        tsk_buf_addf(out, "  Note: %s.\n", str(cost, "note"));
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(cost, "budgets")) {
+        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "exceeded")))
+            continue;
+        tsk_buf_addf(out, "  Budget %s exceeded: estimate ", str(b, "name"));
+        tsk_cost_money(out, num(b, "estimate"));
+        tsk_buf_adds(out, " > amount ");
+        tsk_cost_money(out, num(b, "amount"));
+        tsk_buf_addch(out, '\n');
+    }
+}
+
+int tsk_cost_changed_count(const cJSON *cost)
+{
+    const cJSON *f;
+    int n = 0;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cost, "functions"))
+        n += changes(f);
+    return n;
+}
+
 void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
                           int changed_only)
 {
@@ -113,6 +145,17 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
                  str(cost, "prices_date"), str(cost, "region"),
                  cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cost, "free_tier"))
                      ? ", free tier deducted" : "");
+    int nchanged = tsk_cost_changed_count(cost);
+    if (changed_only && nchanged == 0) {
+        /* nothing moves: one line instead of an empty table */
+        tsk_buf_adds(out, "  Monthly estimate unchanged: ");
+        tsk_cost_money(out, num(cost, "monthly_after"));
+        tsk_buf_addf(out, " (%d function%s).\n", cJSON_GetArraySize(fns),
+                     cJSON_GetArraySize(fns) == 1 ? "" : "s");
+        notes(out, cost);
+        advice(out, cost, ADVICE_MAX, 0);
+        return;
+    }
     tsk_buf_addf(out, "  %-*s %12s %12s %12s\n", w, "function", "before",
                  "after", "change");
     cJSON_ArrayForEach(f, fns) {
@@ -142,23 +185,7 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
     tsk_buf_adds(out, "\n  ");
     summary(out, cost);
     tsk_buf_adds(out, ".\n");
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cost, "depends_on_usage")))
-        tsk_buf_adds(out, "  (+ usage): no expected usage declared, so the "
-                     "figure counts fixed costs only (provisioned "
-                     "concurrency, warm-up pings);\n  usage is $0.20 per 1M "
-                     "requests and $0.0000166667 per GB-second (x86_64).\n");
-    if (*str(cost, "note"))
-        tsk_buf_addf(out, "  Note: %s.\n", str(cost, "note"));
-    const cJSON *b;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(cost, "budgets")) {
-        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "exceeded")))
-            continue;
-        tsk_buf_addf(out, "  Budget %s exceeded: estimate ", str(b, "name"));
-        tsk_cost_money(out, num(b, "estimate"));
-        tsk_buf_adds(out, " > amount ");
-        tsk_cost_money(out, num(b, "amount"));
-        tsk_buf_addch(out, '\n');
-    }
+    notes(out, cost);
     advice(out, cost, changed_only ? ADVICE_MAX : -1, 0);
 }
 

@@ -65,6 +65,8 @@ void tsk_cost_render_md_line(struct tsk_buf *out, const cJSON *cost);
  */
 void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost,
                               int max_rows);
+/** How many functions' estimates change (by a cent or more). */
+int tsk_cost_changed_count(const cJSON *cost);
 /** "$1,234.57" (cents, thousands separators; "-$" when negative). */
 void tsk_cost_money(struct tsk_buf *out, double usd);
 

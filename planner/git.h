@@ -65,12 +65,16 @@ int tsk_git_digest_dir(const char *dir, const char *ref, char out[65],
 
 /**
  * Opens the tree of commit ref as a source tree (planner/srcfs.h) for the
- * repository around dir: paths are relative to the repository's top, as
- * in the names tsk_git_load_dir gives files, and the tree's prefix is
- * "REF:". Executable blobs are executable files; symbolic links and
- * submodules are TSK_SRCFS_OTHER (not followed). Release *fs with
- * tsk_srcfs_release. Returns 0, or TSK_ERROR after an error in d (*fs
- * cleared).
+ * repository around dir. Paths are taken as the process sees them, as on
+ * disk (relative ones against the current folder at this call), and
+ * mapped into the commit; messages show them as "REF:path/in/repo", and
+ * the path of a file tsk_git_load_dir(dir, ref) named "REF:x/main.tsk" is
+ * dir/main.tsk, as tsk_doc_load_dir would name it. Executable blobs are
+ * executable files; symbolic links are followed as a checkout would
+ * (relative to the link; absolute targets and targets outside the
+ * repository lead nowhere); submodules are TSK_SRCFS_OTHER. Release *fs
+ * with tsk_srcfs_release. Returns 0, or TSK_ERROR after an error in d
+ * (*fs cleared).
  */
 int tsk_git_srcfs_open(struct tsk_srcfs *fs, const char *dir, const char *ref,
                        struct tsk_diags *d);

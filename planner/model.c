@@ -157,8 +157,7 @@ int tsk_model_build(struct tsk_model **out, const struct tsk_doc *doc,
 }
 
 int tsk_model_build_opts(struct tsk_model **out, const struct tsk_doc *doc,
-                         const struct tsk_model_opts *opts,
-                         struct tsk_diags *d)
+                         const struct tsk_model_opts *opts, struct tsk_diags *d)
 {
     struct tsk_model *m = tsk_xcalloc(1, sizeof(*m));
     m->srcfs = opts ? opts->srcfs : NULL;

@@ -99,17 +99,17 @@ static void mark_sensitive(struct tsk_model__ctx *c,
 }
 
 /*
- * source is resolved against the folder of the file that names it, in the
- * tree that file was read from (the work tree, or a commit's tree whose
- * files are named "REF:path"), and must be a folder or a .zip file there.
+ * source is resolved against the folder of the file that names it and
+ * must be a folder or a .zip file in the tree that file was read from (the
+ * work tree, or a commit's tree whose files are named "REF:path"). The
+ * path is the same for both trees (srcfs.h).
  */
 static void resolve_source(struct tsk_model__ctx *c,
                            struct tsk_model_function *f,
                            const struct tsk_value *v)
 {
     const struct tsk_srcfs *fs = c->m->srcfs;
-    const char *file =
-        v->pos.src ? tsk_srcfs_path_of(fs, v->pos.src->name) : "";
+    char *file = tsk_srcfs_path_of(fs, v->pos.src ? v->pos.src->name : "");
     const char *slash = strrchr(file, '/');
     struct tsk_srcfs_stat st;
     f->source = v->u.str.s;
@@ -119,13 +119,15 @@ static void resolve_source(struct tsk_model__ctx *c,
     else
         f->source_path = tsk_model__printf(c->m, "%.*s/%s", (int)(slash - file),
                                            file, f->source);
+    free(file);
     if (tsk_srcfs_stat(fs, f->source_path, &st) != 0) {
+        char *shown = tsk_srcfs_display(fs, f->source_path);
         tsk_diag_error(c->d, &v->pos, "source \"%s\" does not exist",
                        f->source);
-        if (strcmp(f->source_path, f->source) != 0 ||
-            tsk_srcfs_prefix(fs)[0])
-            tsk_diag_detail(c->d, "looked for %s%s (relative to the file)",
-                            tsk_srcfs_prefix(fs), f->source_path);
+        if (strcmp(shown, f->source) != 0)
+            tsk_diag_detail(c->d, "looked for %s (relative to the file)",
+                            shown);
+        free(shown);
         return;
     }
     size_t len = strlen(f->source_path);

@@ -110,8 +110,7 @@ static void title(struct tsk_buf *b, const struct tsk_plan *p, size_t n)
                      "changed outside tuskform\n\n",
                      p->drift.n, p->drift.n == 1 ? "" : "s");
     else if (!n)
-        tsk_buf_adds(b, "### tuskform plan: no changes\n\nYour "
-                        "infrastructure matches the configuration.\n\n");
+        tsk_buf_adds(b, "### tuskform plan: no changes\n\n");
     else
         tsk_buf_addf(b,
                      "### tuskform plan: %d to add, %d to change, %d to "
@@ -281,11 +280,13 @@ void tsk_render_md(struct tsk_buf *out, const struct tsk_plan *p,
     title(out, p, n);
     if (p->cost) {
         tsk_cost_render_md_line(out, p->cost);
-        tsk_buf_adds(out, "\n\n");
+        tsk_buf_addch(out, '\n');
     }
+    if (!p->errored && !p->refresh_only && !n)
+        tsk_buf_adds(out, "Your infrastructure matches the configuration.\n\n");
     callouts(out, p);
     table(out, p);
-    if (p->cost) {
+    if (p->cost && tsk_cost_changed_count(p->cost) > 0) {
         tsk_buf_adds(out, "<details><summary>Cost breakdown</summary>\n\n");
         tsk_cost_render_md_table(out, p->cost, 50);
         tsk_buf_adds(out, "\n</details>\n\n");

@@ -106,17 +106,18 @@ int tsk_srcfs_read(const struct tsk_srcfs *fs, const char *path,
     return rc;
 }
 
-const char *tsk_srcfs_prefix(const struct tsk_srcfs *fs)
+char *tsk_srcfs_path_of(const struct tsk_srcfs *fs, const char *name)
 {
-    return fs && fs->prefix ? fs->prefix : "";
+    if (fs && fs->file_path)
+        return fs->file_path(fs->ctx, name);
+    return tsk_xstrdup(name);
 }
 
-const char *tsk_srcfs_path_of(const struct tsk_srcfs *fs, const char *name)
+char *tsk_srcfs_display(const struct tsk_srcfs *fs, const char *path)
 {
-    size_t n = fs && fs->prefix ? strlen(fs->prefix) : 0;
-    if (n && strncmp(name, fs->prefix, n) == 0)
-        return name + n;
-    return name;
+    if (fs && fs->display)
+        return fs->display(fs->ctx, path);
+    return tsk_xstrdup(path);
 }
 
 void tsk_srcfs_release(struct tsk_srcfs *fs)

@@ -6,12 +6,14 @@
  * the tree of a git commit (planner/git.h, tsk_git_srcfs_open) for
  * -git-ref and `diff`, which never read or touch the work tree.
  *
- * Paths are those the tree understands: for the file system, paths as the
- * process sees them; for a commit, paths inside its tree relative to the
- * repository's top ("infra/src"; "." and ".." steps are resolved, nothing
- * above the top exists). A tree's `prefix` ("REF:") is what the TSK loader
- * prepended to the names of the files it read from that tree, and what
- * messages prepend to a path of the tree.
+ * Paths are the same in every tree: paths as the process sees them
+ * (relative to the current folder, or absolute), so the model resolves
+ * `source`, and the AWS provider records `filename`, exactly as for the
+ * work tree, and a plan made from a commit applies in a checkout of it. A
+ * commit's tree maps them into the commit (the top of the repository's
+ * work tree is the top of the commit's tree; "." and ".." are resolved on
+ * the way; nothing outside the repository exists) and shows them in
+ * messages as "REF:path/in/repo", as the TSK loader names its files.
  *
  * Ownership: a struct tsk_srcfs is a small value holding callbacks and a
  * context; whoever opened it releases it (tsk_srcfs_release) after every
@@ -27,7 +29,7 @@
 enum tsk_srcfs_type {
     TSK_SRCFS_FILE,  /* a regular file (code, or a .zip) */
     TSK_SRCFS_DIR,   /* a folder */
-    TSK_SRCFS_OTHER, /* anything else: device, socket, git link: not code */
+    TSK_SRCFS_OTHER, /* anything else: device, socket, submodule: not code */
 };
 
 struct tsk_srcfs_stat {
@@ -41,18 +43,22 @@ struct tsk_srcfs_names {
 };
 
 struct tsk_srcfs {
-    /* Describes path (symbolic links followed on the file system). 0, or
-     * TSK_ENOTFOUND / TSK_EIO with errno saying why. */
+    /* Describes path (symbolic links followed). 0, or TSK_ENOTFOUND /
+     * TSK_EIO with errno saying why. */
     int (*stat)(void *ctx, const char *path, struct tsk_srcfs_stat *st);
     /* Appends the entry names of folder path, in any order, "." and ".."
      * included or not. 0, or a negative error with errno set. */
     int (*list)(void *ctx, const char *path, struct tsk_srcfs_names *out);
     /* Appends the whole file to out. 0, or a negative error with errno. */
     int (*read)(void *ctx, const char *path, struct tsk_buf *out);
+    /* The path of a *.tsk file the loader read from this tree, given the
+     * name it shows (struct tsk_src name); caller frees. NULL: the name. */
+    char *(*file_path)(void *ctx, const char *name);
+    /* How messages show path; caller frees. NULL: the path itself. */
+    char *(*display)(void *ctx, const char *path);
     /* Frees ctx (tsk_srcfs_release), or NULL. */
     void (*close)(void *ctx);
     void *ctx;
-    const char *prefix; /* "REF:" for a commit's tree, NULL on disk */
 };
 
 /** The file system (the work tree). */
@@ -73,14 +79,15 @@ int tsk_srcfs_list(const struct tsk_srcfs *fs, const char *path,
 int tsk_srcfs_read(const struct tsk_srcfs *fs, const char *path,
                    struct tsk_buf *out);
 
-/** "" on disk, else the tree's prefix: for messages ("%s%s", prefix,
- * path). */
-const char *tsk_srcfs_prefix(const struct tsk_srcfs *fs);
+/** The path in fs of a *.tsk file the TSK loader read from it, given the
+ * name it shows (struct tsk_src name): on disk the name itself, for a
+ * commit "REF:infra/main.tsk" -> the path of infra/main.tsk as the
+ * process sees it. Caller frees. */
+char *tsk_srcfs_path_of(const struct tsk_srcfs *fs, const char *name);
 
-/** The path in fs of a file the TSK loader read from it, given the name
- * it shows (struct tsk_src name): name without fs's prefix. Borrows
- * name. */
-const char *tsk_srcfs_path_of(const struct tsk_srcfs *fs, const char *name);
+/** path as messages show it: itself on disk, "REF:path/in/repo" for a
+ * commit. Caller frees. */
+char *tsk_srcfs_display(const struct tsk_srcfs *fs, const char *path);
 
 /** Frees the tree's context (its close callback) and clears *fs; NULL is
  * left alone, and a tree without close (a copy of tsk_srcfs_disk) is only

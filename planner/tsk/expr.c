@@ -255,12 +255,14 @@ static struct tsk_value array_lit(struct tsk_parser *p)
     tsk_p_next(p);
     separator(p);
     while (p->tok.kind != TSK_T_RBRACKET) {
+        if (tsk_p_failed(p))
+            goto out;
         if (p->tok.kind == TSK_T_EOF) {
             unclosed(p, &open, "[");
             goto out;
         }
         struct tsk_value v = tsk_p_value(p);
-        if (p->perr)
+        if (tsk_p_failed(p))
             goto out;
         if (v.kind == TSK_V_ERR)
             failed = 1;
@@ -361,6 +363,8 @@ static struct tsk_value inline_table(struct tsk_parser *p)
     tsk_p_next(p);
     separator(p);
     while (p->tok.kind != TSK_T_RBRACE) {
+        if (tsk_p_failed(p))
+            goto out;
         if (p->tok.kind != TSK_T_IDENT && p->tok.kind != TSK_T_STRING) {
             if (p->tok.kind == TSK_T_EOF || p->tok.kind == TSK_T_LBRACKET)
                 unclosed(p, &open, "{");
@@ -392,7 +396,7 @@ static struct tsk_value inline_table(struct tsk_parser *p)
             goto out;
         }
         struct tsk_value v = tsk_p_value(p);
-        if (p->perr)
+        if (tsk_p_failed(p))
             goto out;
         if (v.kind == TSK_V_ERR)
             failed = 1;
@@ -507,7 +511,7 @@ static struct tsk_value primary(struct tsk_parser *p)
         p->nest++;
         tsk_p_next(p);
         v = tsk_p_expr(p);
-        if (p->perr)
+        if (tsk_p_failed(p))
             return v;
         p->paren--;
         if (p->tok.kind != TSK_T_RPAREN) {
@@ -533,7 +537,7 @@ static struct tsk_value postfix(struct tsk_parser *p)
 {
     struct tsk_value v = primary(p);
     for (;;) {
-        if (p->perr)
+        if (tsk_p_failed(p))
             return v;
         if (p->tok.kind == TSK_T_DOT) {
             struct tsk_pos op = p->tok.pos;
@@ -579,7 +583,7 @@ static struct tsk_value postfix(struct tsk_parser *p)
             p->nest++;
             tsk_p_next(p);
             struct tsk_value ix = tsk_p_expr(p);
-            if (p->perr)
+            if (tsk_p_failed(p))
                 return ix;
             p->paren--;
             if (p->tok.kind != TSK_T_RBRACKET) {
@@ -649,6 +653,8 @@ static struct tsk_value unary1(struct tsk_parser *p);
 
 static struct tsk_value unary(struct tsk_parser *p)
 {
+    if (tsk_p_failed(p)) /* the statement reports its first error only */
+        return err_value(&p->tok.pos);
     if (p->depth >= TSK_MAX_DEPTH) {
         tsk_p_syntax(p, &p->tok.pos, "nesting too deep (more than %d levels)",
                      TSK_MAX_DEPTH);
@@ -667,7 +673,7 @@ static struct tsk_value unary1(struct tsk_parser *p)
         tsk_p_next(p);
         skip_nl_in_brackets(p);
         struct tsk_value a = unary(p);
-        if (p->perr || p->skip || a.kind == TSK_V_ERR)
+        if (tsk_p_failed(p) || p->skip || a.kind == TSK_V_ERR)
             return a;
         if (a.kind != TSK_V_BOOL) {
             tsk_diag_error(p->d, &op, "'!' needs a boolean, not %s %s",
@@ -695,7 +701,7 @@ static struct tsk_value unary1(struct tsk_parser *p)
             return v;
         }
         struct tsk_value a = unary(p);
-        if (p->perr || p->skip || a.kind == TSK_V_ERR)
+        if (tsk_p_failed(p) || p->skip || a.kind == TSK_V_ERR)
             return a;
         a = tsk_op_neg(p, &op, a);
         if (a.kind != TSK_V_ERR)
@@ -729,7 +735,7 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
     struct tsk_value a = unary(p);
     int last_cmp = 0; /* level of the comparison applied last, if any */
     for (;;) {
-        if (p->perr)
+        if (tsk_p_failed(p))
             return a;
         int level = level_of(p->tok.kind);
         if (!level || level < min)
@@ -761,7 +767,7 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
             struct tsk_value b = binary_level(p, level + 1);
             if (decided || a.kind == TSK_V_ERR)
                 p->skip--;
-            if (p->perr)
+            if (tsk_p_failed(p))
                 return b;
             if (p->skip || a.kind == TSK_V_ERR || decided)
                 continue;
@@ -790,7 +796,7 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
             continue;
         }
         struct tsk_value b = binary_level(p, level + 1);
-        if (p->perr)
+        if (tsk_p_failed(p))
             return b;
         if (p->skip || a.kind == TSK_V_ERR)
             continue;
@@ -805,7 +811,7 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
 struct tsk_value tsk_p_expr(struct tsk_parser *p)
 {
     struct tsk_value c = binary_level(p, 1);
-    if (p->perr || p->tok.kind != TSK_T_QUESTION)
+    if (tsk_p_failed(p) || p->tok.kind != TSK_T_QUESTION)
         return c;
     struct tsk_pos q = p->tok.pos;
     int take = -1; /* -1: evaluate neither branch */
@@ -836,7 +842,7 @@ struct tsk_value tsk_p_expr(struct tsk_parser *p)
     p->depth--;
     if (take != 1)
         p->skip--;
-    if (p->perr)
+    if (tsk_p_failed(p))
         return a;
     if (p->tok.kind != TSK_T_COLON) {
         tsk_p_syntax(p, &p->tok.pos, "expected ':' of '?:', found %s",
@@ -852,7 +858,7 @@ struct tsk_value tsk_p_expr(struct tsk_parser *p)
     p->depth--;
     if (take != 0)
         p->skip--;
-    if (p->perr)
+    if (tsk_p_failed(p))
         return b;
     if (p->skip)
         return null_value(&c.pos);

@@ -433,7 +433,7 @@ struct tsk_value tsk_p_call(struct tsk_parser *p)
         struct tsk_value v = tsk_p_expr(p);
         if (skip_this)
             p->skip--;
-        if (p->perr)
+        if (tsk_p_failed(p))
             goto out;
         if (n < MAX_ARGS)
             args[n] = v;
@@ -471,7 +471,7 @@ struct tsk_value tsk_p_call(struct tsk_parser *p)
     p->paren--;
     p->nest--;
     tsk_p_next(p);
-    if (fn < 0)
+    if (fn < 0 || tsk_p_failed(p))
         return err_at(&at);
     if (p->skip) {
         struct tsk_value v = {0};

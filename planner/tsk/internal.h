@@ -98,6 +98,7 @@ struct tsk_parser {
     const char *path;         /* the file's path for @file (not displayed) */
     const struct tsk_load_opts *opts;
     int perr;   /* a syntax error happened: resynchronise */
+    int stmt_nerr; /* errors reported before the current statement began */
     int skip;   /* >0: parse without evaluating (untaken branch) */
     int paren;  /* >0: newlines are insignificant */
     int nest;   /* brackets open in the current statement (recovery) */
@@ -122,6 +123,16 @@ struct tsk_parser {
 
 /** Parses and evaluates one source into p->doc. */
 void tsk_parse_file(struct tsk_parser *p);
+
+/** Whether the current statement has failed: a syntax error, or any error
+ * reported since it began. Then perr is set too, so the rest of the
+ * statement is skipped quietly: a statement reports its first error only. */
+static inline int tsk_p_failed(struct tsk_parser *p)
+{
+    if (!p->perr && p->d->nerr > p->stmt_nerr)
+        p->perr = 1;
+    return p->perr;
+}
 
 /** Reads the next token (skipping newlines inside parentheses). */
 void tsk_p_next(struct tsk_parser *p);

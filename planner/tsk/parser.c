@@ -41,10 +41,14 @@ void tsk_p_syntax(struct tsk_parser *p, const struct tsk_pos *at,
     p->perr = 1;
 }
 
-/* Skips to the end of the current statement (at bracket depth 0). */
+/* Skips to the end of the current statement (at bracket depth 0) quietly:
+ * the statement has reported its error, and what follows it in the
+ * statement (even a bad token) reports nothing more. */
 static void sync(struct tsk_parser *p, enum body kind)
 {
     int nest = p->nest;
+    struct tsk_diags *lexd = p->lx.diags;
+    p->lx.diags = NULL;
     p->paren = 0;
     while (p->tok.kind != TSK_T_EOF) {
         enum tsk_tok k = p->tok.kind;
@@ -58,6 +62,7 @@ static void sync(struct tsk_parser *p, enum body kind)
             nest--;
         tsk_p_next(p);
     }
+    p->lx.diags = lexd;
     p->nest = 0;
     p->perr = 0;
 }
@@ -230,7 +235,7 @@ static int at_statement_end(const struct tsk_parser *p, enum body kind)
 static void expect_statement_end(struct tsk_parser *p, enum body kind,
                                  const char *after)
 {
-    if (p->perr || at_statement_end(p, kind))
+    if (tsk_p_failed(p) || at_statement_end(p, kind))
         return;
     if (p->tok.kind == TSK_T_ERROR) {
         p->perr = 1;
@@ -394,6 +399,7 @@ static void parse_body(struct tsk_parser *p, struct tsk_table *cur,
             p->halt = 1;
         if (p->halt)
             return;
+        p->stmt_nerr = p->d->nerr;
         switch (p->tok.kind) {
         case TSK_T_NEWLINE:
             bol = 1;
@@ -477,6 +483,7 @@ void tsk_parse_file(struct tsk_parser *p)
 {
     tsk_lexer_init(&p->lx, p->src, p->d, 0);
     p->perr = p->skip = p->paren = p->nest = p->depth = 0;
+    p->stmt_nerr = p->d->nerr;
     p->scopes.n = 0;
     p->keys.n = 0;
     *TSK_ARRAY_PUSH(p->scopes) = p->doc->root;

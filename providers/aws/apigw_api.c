@@ -34,7 +34,8 @@ static const struct tsk_attr_schema attrs[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
-/* ---- the shared engine ---------------------------------------------------- */
+/* ---- the shared engine ----------------------------------------------------
+ */
 
 char *aws__apigw_path(const char *api, const char *coll, const char *child)
 {
@@ -75,8 +76,8 @@ static int child_get(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
     cJSON *r = NULL;
     *out = NULL;
     op = tsk_xasprintf("Get%s", k->op);
-    int rc = aws__rest(c, "apigateway", op, "GET", path, NULL,
-                       TSK_AWS_NOTFOUND, &r, d);
+    int rc = aws__rest(c, "apigateway", op, "GET", path, NULL, TSK_AWS_NOTFOUND,
+                       &r, d);
     if (rc == 0) {
         *out = k->from_remote(r);
         aws__str(*out, "api_id", api);
@@ -98,8 +99,10 @@ int aws__apigw_read(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
     if (!id || !*id)
         return 0;
     if (split(id, &api, &child) != 0) {
-        tsk_diag_error(d, NULL, "%s: \"%s\" is not an id of the form "
-                       "API_ID/%s", c->addr, id, k->idkey);
+        tsk_diag_error(d, NULL,
+                       "%s: \"%s\" is not an id of the form "
+                       "API_ID/%s",
+                       c->addr, id, k->idkey);
         tsk_diag_addr(d, c->addr);
         return TSK_EINVAL;
     }
@@ -109,9 +112,9 @@ int aws__apigw_read(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
     return rc;
 }
 
-int aws__apigw_create(const struct aws_apigw_kind *k,
-                      const struct tsk_rcall *c, const cJSON *p,
-                      char **out_id, cJSON **out, struct tsk_diags *d)
+int aws__apigw_create(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
+                      const cJSON *p, char **out_id, cJSON **out,
+                      struct tsk_diags *d)
 {
     const char *api = aws__jstr(p, "api_id");
     *out_id = NULL;
@@ -140,9 +143,9 @@ int aws__apigw_create(const struct aws_apigw_kind *k,
     return rc;
 }
 
-int aws__apigw_update(const struct aws_apigw_kind *k,
-                      const struct tsk_rcall *c, const char *id,
-                      const cJSON *p, cJSON **out, struct tsk_diags *d)
+int aws__apigw_update(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
+                      const char *id, const cJSON *p, cJSON **out,
+                      struct tsk_diags *d)
 {
     char *api, *child;
     *out = NULL;
@@ -164,9 +167,8 @@ int aws__apigw_update(const struct aws_apigw_kind *k,
     return rc;
 }
 
-int aws__apigw_delete(const struct aws_apigw_kind *k,
-                      const struct tsk_rcall *c, const char *id,
-                      struct tsk_diags *d)
+int aws__apigw_delete(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
+                      const char *id, struct tsk_diags *d)
 {
     char *api, *child;
     if (!id || split(id, &api, &child) != 0)
@@ -185,8 +187,10 @@ int aws__apigw_delete(const struct aws_apigw_kind *k,
 /* ---- the API ------------------------------------------------------------ */
 
 static const char *const cors_keys[][2] = {
-    {"allow_origins", "allowOrigins"}, {"allow_methods", "allowMethods"},
-    {"allow_headers", "allowHeaders"}, {"expose_headers", "exposeHeaders"},
+    {"allow_origins", "allowOrigins"},
+    {"allow_methods", "allowMethods"},
+    {"allow_headers", "allowHeaders"},
+    {"expose_headers", "exposeHeaders"},
 };
 
 static cJSON *cors_body(const cJSON *cc)
@@ -200,7 +204,8 @@ static cJSON *cors_body(const cJSON *cc)
     if (cJSON_GetObjectItemCaseSensitive(cc, "max_age"))
         aws__num(o, "maxAge", aws__jnum(cc, "max_age", 0));
     if (cJSON_GetObjectItemCaseSensitive(cc, "allow_credentials"))
-        aws__bool(o, "allowCredentials", aws__jbool(cc, "allow_credentials", 0));
+        aws__bool(o, "allowCredentials",
+                  aws__jbool(cc, "allow_credentials", 0));
     return o;
 }
 
@@ -273,8 +278,8 @@ static int api_read(const struct tsk_rcall *c, const char *id,
     return id && *id ? api_get(c, id, out, d) : 0;
 }
 
-static int api_create(const struct tsk_rcall *c, const cJSON *p,
-                      char **out_id, cJSON **out, struct tsk_diags *d)
+static int api_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                      cJSON **out, struct tsk_diags *d)
 {
     cJSON *b = aws__obj(), *r = NULL;
     *out_id = NULL;
@@ -289,8 +294,8 @@ static int api_create(const struct tsk_rcall *c, const cJSON *p,
                        &r, d);
     const char *id = aws__jstr(r, "apiId");
     if (rc == 0 && !id)
-        rc = tsk_diag_error(d, NULL, "%s: CreateApi returned no apiId",
-                            c->addr);
+        rc =
+            tsk_diag_error(d, NULL, "%s: CreateApi returned no apiId", c->addr);
     if (rc == 0)
         rc = api_get(c, id, out, d);
     if (rc == 0 && !*out)
@@ -309,8 +314,8 @@ static int tags_update(const struct tsk_rcall *c, const char *id,
     if (!aws__changed(prior, p, "tags"))
         return 0;
     struct tsk_buf path = TSK_BUF_INIT, q = TSK_BUF_INIT;
-    char *arn = tsk_xasprintf("arn:aws:apigateway:%s::/apis/%s",
-                              aws__region(c), id);
+    char *arn =
+        tsk_xasprintf("arn:aws:apigateway:%s::/apis/%s", aws__region(c), id);
     tsk_buf_adds(&path, "/v2/tags/");
     aws__label(&path, arn);
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(prior, "tags");
@@ -322,8 +327,10 @@ static int tags_update(const struct tsk_rcall *c, const char *id,
     if (q.len) {
         struct tsk_aws_resp r;
         struct tsk_aws_req req = {.service = "apigateway",
-                                  .op = "UntagResource", .method = "DELETE",
-                                  .path = path.ptr, .query = q.ptr};
+                                  .op = "UntagResource",
+                                  .method = "DELETE",
+                                  .path = path.ptr,
+                                  .query = q.ptr};
         rc = aws__call(c, &req, &r, 1, d);
         tsk_aws_resp_release(&r);
     }
@@ -356,8 +363,8 @@ static int api_update(const struct tsk_rcall *c, const char *id,
     if (rc == 0 && !cJSON_IsObject(cc) &&
         cJSON_GetObjectItemCaseSensitive(prior, "cors_configuration")) {
         char *cp = aws__apigw_path(id, "cors", NULL);
-        rc = aws__rest(c, "apigateway", "DeleteCorsConfiguration", "DELETE",
-                       cp, NULL, 0, NULL, d);
+        rc = aws__rest(c, "apigateway", "DeleteCorsConfiguration", "DELETE", cp,
+                       NULL, 0, NULL, d);
         free(cp);
     }
     if (rc == 0)
@@ -365,8 +372,8 @@ static int api_update(const struct tsk_rcall *c, const char *id,
     if (rc == 0)
         rc = api_get(c, id, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: API %s no longer exists", c->addr,
-                            id);
+        rc =
+            tsk_diag_error(d, NULL, "%s: API %s no longer exists", c->addr, id);
     cJSON_Delete(b);
     free(path);
     return rc;

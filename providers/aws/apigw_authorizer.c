@@ -60,8 +60,8 @@ static cJSON *from_remote(const cJSON *r)
     if (cJSON_IsObject(jc)) {
         cJSON *x = aws__obj();
         const cJSON *aud = cJSON_GetObjectItemCaseSensitive(jc, "audience");
-        cJSON_AddItemToObject(x, "audience", cJSON_IsArray(aud)
-                                                 ? cJSON_Duplicate(aud, 1)
+        cJSON_AddItemToObject(x, "audience",
+                              cJSON_IsArray(aud) ? cJSON_Duplicate(aud, 1)
                                                  : aws__arr());
         aws__str(x, "issuer", aws__jstr(jc, "issuer"));
         cJSON_AddItemToObject(o, "jwt_configuration", x);
@@ -70,12 +70,11 @@ static cJSON *from_remote(const cJSON *r)
     return o;
 }
 
-static const struct aws_apigw_kind kind = {"authorizers", "Authorizer",
-                                           "authorizerId", to_body,
-                                           from_remote};
+static const struct aws_apigw_kind kind = {
+    "authorizers", "Authorizer", "authorizerId", to_body, from_remote};
 
-static int x_read(const struct tsk_rcall *c, const char *id,
-                  const cJSON *prior, cJSON **out, struct tsk_diags *d)
+static int x_read(const struct tsk_rcall *c, const char *id, const cJSON *prior,
+                  cJSON **out, struct tsk_diags *d)
 {
     (void)prior;
     return aws__apigw_read(&kind, c, id, out, d);

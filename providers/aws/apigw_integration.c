@@ -61,12 +61,11 @@ static cJSON *from_remote(const cJSON *r)
     return o;
 }
 
-static const struct aws_apigw_kind kind = {"integrations", "Integration",
-                                           "integrationId", to_body,
-                                           from_remote};
+static const struct aws_apigw_kind kind = {
+    "integrations", "Integration", "integrationId", to_body, from_remote};
 
-static int x_read(const struct tsk_rcall *c, const char *id,
-                  const cJSON *prior, cJSON **out, struct tsk_diags *d)
+static int x_read(const struct tsk_rcall *c, const char *id, const cJSON *prior,
+                  cJSON **out, struct tsk_diags *d)
 {
     (void)prior;
     return aws__apigw_read(&kind, c, id, out, d);

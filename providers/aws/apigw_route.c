@@ -52,8 +52,8 @@ static cJSON *from_remote(const cJSON *r)
 static const struct aws_apigw_kind kind = {"routes", "Route", "routeId",
                                            to_body, from_remote};
 
-static int x_read(const struct tsk_rcall *c, const char *id,
-                  const cJSON *prior, cJSON **out, struct tsk_diags *d)
+static int x_read(const struct tsk_rcall *c, const char *id, const cJSON *prior,
+                  cJSON **out, struct tsk_diags *d)
 {
     (void)prior;
     return aws__apigw_read(&kind, c, id, out, d);

@@ -12,8 +12,7 @@
 static const struct tsk_attr_schema attrs[] = {
     {"api_id", TSK_T_STRING, TSK_A_REQUIRED | TSK_A_FORCE_NEW,
      "aws_apigatewayv2_api", "API id"},
-    {"name", TSK_T_STRING, TSK_A_REQUIRED | TSK_A_FORCE_NEW, NULL,
-     "$default"},
+    {"name", TSK_T_STRING, TSK_A_REQUIRED | TSK_A_FORCE_NEW, NULL, "$default"},
     {"auto_deploy", TSK_T_BOOL, TSK_A_OPTIONAL | TSK_A_COMPUTED, NULL,
      "deploy every change"},
     {"id", TSK_T_STRING, TSK_A_COMPUTED, NULL, "API_ID/STAGE_NAME"},
@@ -41,8 +40,8 @@ static cJSON *from_remote(const cJSON *r)
 static const struct aws_apigw_kind kind = {"stages", "Stage", "stageName",
                                            to_body, from_remote};
 
-static int x_read(const struct tsk_rcall *c, const char *id,
-                  const cJSON *prior, cJSON **out, struct tsk_diags *d)
+static int x_read(const struct tsk_rcall *c, const char *id, const cJSON *prior,
+                  cJSON **out, struct tsk_diags *d)
 {
     (void)prior;
     return aws__apigw_read(&kind, c, id, out, d);

@@ -32,8 +32,8 @@ static cJSON *tt_body(const cJSON *t)
 {
     cJSON *o = aws__obj(), *pm = aws__obj();
     aws__num(o, "TargetValue", aws__jnum(t, "target_value", 0.7));
-    const cJSON *pms = cJSON_GetObjectItemCaseSensitive(
-        t, "predefined_metric_specification");
+    const cJSON *pms =
+        cJSON_GetObjectItemCaseSensitive(t, "predefined_metric_specification");
     aws__str(pm, "PredefinedMetricType",
              aws__jstr(pms, "predefined_metric_type"));
     cJSON_AddItemToObject(o, "PredefinedMetricSpecification", pm);
@@ -47,8 +47,8 @@ static cJSON *tt_body(const cJSON *t)
 static cJSON *tt_read(const cJSON *t)
 {
     cJSON *o = aws__obj(), *pm = aws__obj();
-    const cJSON *pms = cJSON_GetObjectItemCaseSensitive(
-        t, "PredefinedMetricSpecification");
+    const cJSON *pms =
+        cJSON_GetObjectItemCaseSensitive(t, "PredefinedMetricSpecification");
     aws__str(pm, "predefined_metric_type",
              aws__jstr(pms, "PredefinedMetricType"));
     cJSON_AddItemToObject(o, "predefined_metric_specification", pm);
@@ -60,8 +60,7 @@ static cJSON *tt_read(const cJSON *t)
     return o;
 }
 
-static int split(const char *id, char **name, char **ns, char **res,
-                 char **dim)
+static int split(const char *id, char **name, char **ns, char **res, char **dim)
 {
     const char *bar = id ? strchr(id, '|') : NULL;
     *name = NULL;
@@ -100,9 +99,8 @@ static int policy_get(const struct tsk_rcall *c, const char *name,
         const cJSON *tt = cJSON_GetObjectItemCaseSensitive(
             p, "TargetTrackingScalingPolicyConfiguration");
         if (cJSON_IsObject(tt))
-            cJSON_AddItemToObject(o,
-                                  "target_tracking_scaling_policy_configuration",
-                                  tt_read(tt));
+            cJSON_AddItemToObject(
+                o, "target_tracking_scaling_policy_configuration", tt_read(tt));
         aws__str(o, "arn", aws__jstr(p, "PolicyARN"));
         char *id = tsk_xasprintf("%s|%s|%s|%s", name, ns, res, dim);
         aws__str(o, "id", id);
@@ -125,8 +123,10 @@ static int ap_read(const struct tsk_rcall *c, const char *id,
         free(ns);
         free(res);
         free(dim);
-        return tsk_diag_error(d, NULL, "%s: \"%s\" is not a scaling policy "
-                              "id", c->addr, id);
+        return tsk_diag_error(d, NULL,
+                              "%s: \"%s\" is not a scaling policy "
+                              "id",
+                              c->addr, id);
     }
     int rc = policy_get(c, name, ns, res, dim, out, d);
     free(name);
@@ -164,15 +164,19 @@ static int ap_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     *out_id = NULL;
     *out = NULL;
     if (!name || !ns || !res || !dim)
-        return tsk_diag_error(d, NULL, "%s: a scaling policy needs name, "
+        return tsk_diag_error(d, NULL,
+                              "%s: a scaling policy needs name, "
                               "service_namespace, resource_id and "
-                              "scalable_dimension", c->addr);
+                              "scalable_dimension",
+                              c->addr);
     int rc = put(c, p, d);
     if (rc == 0)
         rc = policy_get(c, name, ns, res, dim, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: scaling policy %s vanished after "
-                            "its creation", c->addr, name);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: scaling policy %s vanished after "
+                            "its creation",
+                            c->addr, name);
     if (rc == 0)
         *out_id = tsk_xasprintf("%s|%s|%s|%s", name, ns, res, dim);
     return rc;
@@ -188,8 +192,10 @@ static int ap_update(const struct tsk_rcall *c, const char *id,
     if (rc == 0)
         rc = ap_read(c, id, p, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: scaling policy %s no longer "
-                            "exists", c->addr, id);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: scaling policy %s no longer "
+                            "exists",
+                            c->addr, id);
     return rc;
 }
 

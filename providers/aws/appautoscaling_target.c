@@ -85,9 +85,10 @@ static int at_read(const struct tsk_rcall *c, const char *id,
     if (!id || !*id)
         return 0;
     if (aws__scaling_id(id, &ns, &res, &dim) != 0)
-        return tsk_diag_error(d, NULL, "%s: \"%s\" is not a scalable target "
-                              "id (NAMESPACE|RESOURCE_ID|DIMENSION)", c->addr,
-                              id);
+        return tsk_diag_error(d, NULL,
+                              "%s: \"%s\" is not a scalable target "
+                              "id (NAMESPACE|RESOURCE_ID|DIMENSION)",
+                              c->addr, id);
     int rc = target_get(c, ns, res, dim, out, d);
     free(ns);
     free(res);
@@ -104,8 +105,8 @@ static int put(const struct tsk_rcall *c, const cJSON *p, struct tsk_diags *d)
     aws__num(b, "MinCapacity", aws__jnum(p, "min_capacity", 0));
     aws__num(b, "MaxCapacity", aws__jnum(p, "max_capacity", 0));
     cJSON_AddItemToObject(b, "Tags", aws__tags_send(c, p, NULL, NULL));
-    int rc = aws__rpc(c, "application-autoscaling", "RegisterScalableTarget",
-                      b, 0, NULL, d);
+    int rc = aws__rpc(c, "application-autoscaling", "RegisterScalableTarget", b,
+                      0, NULL, d);
     cJSON_Delete(b);
     return rc;
 }
@@ -119,15 +120,19 @@ static int at_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     const char *res = aws__jstr(p, "resource_id");
     const char *dim = aws__jstr(p, "scalable_dimension");
     if (!ns || !res || !dim)
-        return tsk_diag_error(d, NULL, "%s: a scalable target needs "
+        return tsk_diag_error(d, NULL,
+                              "%s: a scalable target needs "
                               "service_namespace, resource_id and "
-                              "scalable_dimension", c->addr);
+                              "scalable_dimension",
+                              c->addr);
     int rc = put(c, p, d);
     if (rc == 0)
         rc = target_get(c, ns, res, dim, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: scalable target %s vanished after "
-                            "its registration", c->addr, res);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: scalable target %s vanished after "
+                            "its registration",
+                            c->addr, res);
     if (rc == 0)
         *out_id = tsk_xasprintf("%s|%s|%s", ns, res, dim);
     return rc;
@@ -143,8 +148,10 @@ static int at_update(const struct tsk_rcall *c, const char *id,
     if (rc == 0)
         rc = at_read(c, id, p, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: scalable target %s no longer "
-                            "exists", c->addr, id);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: scalable target %s no longer "
+                            "exists",
+                            c->addr, id);
     return rc;
 }
 
@@ -164,9 +171,8 @@ static int at_delete(const struct tsk_rcall *c, const char *id,
         aws__str(b, "ServiceNamespace", ns);
         aws__str(b, "ResourceId", res);
         aws__str(b, "ScalableDimension", dim);
-        rc = aws__rpc(c, "application-autoscaling",
-                      "DeregisterScalableTarget", b, TSK_AWS_NOTFOUND, NULL,
-                      d);
+        rc = aws__rpc(c, "application-autoscaling", "DeregisterScalableTarget",
+                      b, TSK_AWS_NOTFOUND, NULL, d);
         cJSON_Delete(b);
     }
     cJSON_Delete(cur);

@@ -77,8 +77,8 @@ static cJSON *notif_read(const cJSON *n)
 static cJSON *subscribers(const cJSON *n)
 {
     cJSON *l = aws__arr();
-    const cJSON *em = cJSON_GetObjectItemCaseSensitive(
-        n, "subscriber_email_addresses");
+    const cJSON *em =
+        cJSON_GetObjectItemCaseSensitive(n, "subscriber_email_addresses");
     for (const cJSON *e = em ? em->child : NULL; e; e = e->next) {
         cJSON *s = aws__obj();
         aws__str(s, "SubscriptionType", "EMAIL");
@@ -88,15 +88,15 @@ static cJSON *subscribers(const cJSON *n)
     return l;
 }
 
-static int budget_get(const struct tsk_rcall *c, const char *name,
-                      cJSON **out, struct tsk_diags *d)
+static int budget_get(const struct tsk_rcall *c, const char *name, cJSON **out,
+                      struct tsk_diags *d)
 {
     cJSON *b = aws__obj(), *r = NULL, *nr = NULL;
     *out = NULL;
     aws__str(b, "AccountId", account(c));
     aws__str(b, "BudgetName", name);
-    int rc = aws__rpc(c, "budgets", "DescribeBudget", b, TSK_AWS_NOTFOUND, &r,
-                      d);
+    int rc =
+        aws__rpc(c, "budgets", "DescribeBudget", b, TSK_AWS_NOTFOUND, &r, d);
     if (rc == 0)
         rc = aws__rpc(c, "budgets", "DescribeNotificationsForBudget", b,
                       TSK_AWS_NOTFOUND, &nr, d);
@@ -171,8 +171,10 @@ static int bg_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0)
         rc = budget_get(c, name, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: budget %s vanished after its "
-                            "creation", c->addr, name);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: budget %s vanished after its "
+                            "creation",
+                            c->addr, name);
     if (rc == 0)
         *out_id = tsk_xasprintf("%s:%s", account(c), name);
     return rc;
@@ -242,8 +244,8 @@ static int bg_update(const struct tsk_rcall *c, const char *id,
     if (rc == 0)
         rc = budget_get(c, name, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: budget %s no longer exists",
-                            c->addr, name);
+        rc = tsk_diag_error(d, NULL, "%s: budget %s no longer exists", c->addr,
+                            name);
     return rc;
 }
 
@@ -256,8 +258,8 @@ static int bg_delete(const struct tsk_rcall *c, const char *id,
     cJSON *b = aws__obj();
     aws__str(b, "AccountId", account(c));
     aws__str(b, "BudgetName", name_of(id));
-    int rc = aws__rpc(c, "budgets", "DeleteBudget", b, TSK_AWS_NOTFOUND, NULL,
-                      d);
+    int rc =
+        aws__rpc(c, "budgets", "DeleteBudget", b, TSK_AWS_NOTFOUND, NULL, d);
     cJSON_Delete(b);
     return rc == TSK_ENOTFOUND ? 0 : rc;
 }

@@ -10,16 +10,15 @@
 #include <string.h>
 
 static const struct tsk_attr_schema attrs[] = {
-    {"name", TSK_T_STRING, TSK_A_REQUIRED | TSK_A_FORCE_NEW, NULL,
-     "bus name"},
+    {"name", TSK_T_STRING, TSK_A_REQUIRED | TSK_A_FORCE_NEW, NULL, "bus name"},
     {"tags", TSK_T_MAP, TSK_A_OPTIONAL, NULL, "tags"},
     {"arn", TSK_T_STRING, TSK_A_COMPUTED, NULL, "bus ARN"},
     {"id", TSK_T_STRING, TSK_A_COMPUTED, NULL, "bus name"},
     {NULL, 0, 0, NULL, NULL},
 };
 
-int aws__ev_tags_read(const struct tsk_rcall *c, const char *arn,
-                      cJSON *out, struct tsk_diags *d)
+int aws__ev_tags_read(const struct tsk_rcall *c, const char *arn, cJSON *out,
+                      struct tsk_diags *d)
 {
     cJSON *b = aws__obj(), *r = NULL;
     aws__str(b, "ResourceARN", arn);
@@ -36,8 +35,7 @@ int aws__ev_tags_read(const struct tsk_rcall *c, const char *arn,
 }
 
 int aws__ev_tags_update(const struct tsk_rcall *c, const char *arn,
-                        const cJSON *prior, const cJSON *p,
-                        struct tsk_diags *d)
+                        const cJSON *prior, const cJSON *p, struct tsk_diags *d)
 {
     if (!aws__changed(prior, p, "tags"))
         return 0;
@@ -77,8 +75,8 @@ static int bus_read(const struct tsk_rcall *c, const char *id,
     if (!id || !*id)
         return 0;
     aws__str(b, "Name", id);
-    int rc = aws__rpc(c, "events", "DescribeEventBus", b, TSK_AWS_NOTFOUND,
-                      &r, d);
+    int rc =
+        aws__rpc(c, "events", "DescribeEventBus", b, TSK_AWS_NOTFOUND, &r, d);
     cJSON_Delete(b);
     if (rc) {
         cJSON_Delete(r);
@@ -110,8 +108,10 @@ static int bus_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (!name || strcmp(name, "default") == 0) {
         cJSON_Delete(b);
         cJSON_Delete(t);
-        return tsk_diag_error(d, NULL, "%s: the default event bus exists in "
-                              "every account and is not created", c->addr);
+        return tsk_diag_error(d, NULL,
+                              "%s: the default event bus exists in "
+                              "every account and is not created",
+                              c->addr);
     }
     aws__str(b, "Name", name);
     cJSON_AddItemToObject(b, "Tags", aws__tag_list(t, "Key", "Value"));
@@ -121,8 +121,10 @@ static int bus_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0)
         rc = bus_read(c, name, p, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: event bus %s vanished after its "
-                            "creation", c->addr, name);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: event bus %s vanished after its "
+                            "creation",
+                            c->addr, name);
     if (rc == 0)
         *out_id = tsk_xstrdup(name);
     return rc;
@@ -153,8 +155,8 @@ static int bus_delete(const struct tsk_rcall *c, const char *id,
         return 0;
     }
     aws__str(b, "Name", id);
-    int rc = aws__rpc(c, "events", "DeleteEventBus", b, TSK_AWS_NOTFOUND,
-                      NULL, d);
+    int rc =
+        aws__rpc(c, "events", "DeleteEventBus", b, TSK_AWS_NOTFOUND, NULL, d);
     cJSON_Delete(b);
     return rc == TSK_ENOTFOUND ? 0 : rc;
 }

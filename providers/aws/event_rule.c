@@ -16,14 +16,12 @@
 
 static const struct tsk_attr_schema attrs[] = {
     {"name", TSK_T_STRING, TSK_A_REQUIRED | FNEW, NULL, "rule name"},
-    {"event_bus_name", TSK_T_STRING, OPT | TSK_A_COMPUTED | FNEW,
-     NULL, "bus (default: default)"},
+    {"event_bus_name", TSK_T_STRING, OPT | TSK_A_COMPUTED | FNEW, NULL,
+     "bus (default: default)"},
     {"event_pattern", TSK_T_STRING, OPT, NULL, "event pattern (JSON)"},
-    {"schedule_expression", TSK_T_STRING, OPT, NULL,
-     "rate(...) or cron(...)"},
+    {"schedule_expression", TSK_T_STRING, OPT, NULL, "rate(...) or cron(...)"},
     {"description", TSK_T_STRING, OPT, NULL, "description"},
-    {"state", TSK_T_STRING, OPT | TSK_A_COMPUTED, NULL,
-     "ENABLED or DISABLED"},
+    {"state", TSK_T_STRING, OPT | TSK_A_COMPUTED, NULL, "ENABLED or DISABLED"},
     {"tags", TSK_T_MAP, OPT, NULL, "tags"},
     {"arn", TSK_T_STRING, TSK_A_COMPUTED, NULL, "rule ARN"},
     {"id", TSK_T_STRING, TSK_A_COMPUTED, NULL, "[BUS/]NAME"},
@@ -34,8 +32,8 @@ static const struct tsk_attr_schema attrs[] = {
 void aws__rule_id_split(const char *id, char **bus, char **name)
 {
     const char *slash = strrchr(id, '/');
-    *bus = slash ? tsk_xstrndup(id, (size_t)(slash - id))
-                 : tsk_xstrdup("default");
+    *bus =
+        slash ? tsk_xstrndup(id, (size_t)(slash - id)) : tsk_xstrdup("default");
     *name = tsk_xstrdup(slash ? slash + 1 : id);
 }
 
@@ -129,8 +127,8 @@ static int put_rule(const struct tsk_rcall *c, const cJSON *p, int create,
     return rc;
 }
 
-static int rule_create(const struct tsk_rcall *c, const cJSON *p,
-                       char **out_id, cJSON **out, struct tsk_diags *d)
+static int rule_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                       cJSON **out, struct tsk_diags *d)
 {
     const char *bus = aws__jstr(p, "event_bus_name");
     const char *name = aws__jstr(p, "name");
@@ -139,14 +137,18 @@ static int rule_create(const struct tsk_rcall *c, const cJSON *p,
     if (!name)
         return tsk_diag_error(d, NULL, "%s: no rule name", c->addr);
     if (!aws__jstr(p, "event_pattern") && !aws__jstr(p, "schedule_expression"))
-        return tsk_diag_error(d, NULL, "%s: a rule needs an event pattern or "
-                              "a schedule expression", c->addr);
+        return tsk_diag_error(d, NULL,
+                              "%s: a rule needs an event pattern or "
+                              "a schedule expression",
+                              c->addr);
     int rc = put_rule(c, p, 1, d);
     if (rc == 0)
         rc = rule_get(c, bus ? bus : "default", name, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: rule %s vanished after its "
-                            "creation", c->addr, name);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: rule %s vanished after its "
+                            "creation",
+                            c->addr, name);
     if (rc == 0)
         *out_id = aws__rule_id(bus, name);
     return rc;

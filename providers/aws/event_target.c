@@ -2,10 +2,10 @@
  * event_target.c - aws_cloudwatch_event_target (EventBridge, JSON 1.1):
  * one target of a rule, with its input, retry policy and dead-letter
  * queue (dead_letter_arn, Terraform's dead_letter_config.arn, flat so
- * that it can refer to the queue). PutTargets creates and updates (by Id), RemoveTargets deletes;
- * both answer 200 with per-entry failures, each reported with its target
- * id, code and message. Read is ListTargetsByRule (paged), matched by Id.
- * Id: [BUS/]RULE/TARGET_ID.
+ * that it can refer to the queue). PutTargets creates and updates (by Id),
+ * RemoveTargets deletes; both answer 200 with per-entry failures, each reported
+ * with its target id, code and message. Read is ListTargetsByRule (paged),
+ * matched by Id. Id: [BUS/]RULE/TARGET_ID.
  */
 #include "providers/aws/internal.h"
 
@@ -124,8 +124,8 @@ static int target_get(const struct tsk_rcall *c, const char *bus,
         aws__str(b, "Rule", rule);
         aws__str(b, "EventBusName", bus);
         aws__str(b, "NextToken", token);
-        rc = aws__rpc(c, "events", "ListTargetsByRule", b, TSK_AWS_NOTFOUND,
-                      &r, d);
+        rc = aws__rpc(c, "events", "ListTargetsByRule", b, TSK_AWS_NOTFOUND, &r,
+                      d);
         cJSON_Delete(b);
         free(token);
         token = NULL;
@@ -149,8 +149,10 @@ static int tg_read(const struct tsk_rcall *c, const char *id,
     if (!id || !*id)
         return 0;
     if (tid_split(id, &t) != 0) {
-        tsk_diag_error(d, NULL, "%s: \"%s\" is not a target id "
-                       "([BUS/]RULE/TARGET_ID)", c->addr, id);
+        tsk_diag_error(d, NULL,
+                       "%s: \"%s\" is not a target id "
+                       "([BUS/]RULE/TARGET_ID)",
+                       c->addr, id);
         tsk_diag_addr(d, c->addr);
         return TSK_EINVAL;
     }
@@ -201,14 +203,18 @@ static int tg_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     *out_id = NULL;
     *out = NULL;
     if (!rule || !tid || !aws__jstr(p, "arn"))
-        return tsk_diag_error(d, NULL, "%s: a target needs rule, target_id "
-                              "and arn", c->addr);
+        return tsk_diag_error(d, NULL,
+                              "%s: a target needs rule, target_id "
+                              "and arn",
+                              c->addr);
     int rc = put_target(c, p, d);
     if (rc == 0)
         rc = target_get(c, bus ? bus : "default", rule, tid, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: target %s vanished after its "
-                            "creation", c->addr, tid);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: target %s vanished after its "
+                            "creation",
+                            c->addr, tid);
     if (rc == 0)
         *out_id = tid_make(bus, rule, tid);
     return rc;
@@ -224,8 +230,8 @@ static int tg_update(const struct tsk_rcall *c, const char *id,
     if (rc == 0)
         rc = tg_read(c, id, p, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: target %s no longer exists",
-                            c->addr, id);
+        rc = tsk_diag_error(d, NULL, "%s: target %s no longer exists", c->addr,
+                            id);
     return rc;
 }
 
@@ -257,9 +263,9 @@ static int tg_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     const char *rule = aws__jstr(p, "rule"), *tid = aws__jstr(p, "target_id");
     *out_id = NULL;
     *out = NULL;
-    int rc = rule && tid ? target_get(c, bus ? bus : "default", rule, tid,
-                                      out, d)
-                         : 0;
+    int rc = rule && tid
+                 ? target_get(c, bus ? bus : "default", rule, tid, out, d)
+                 : 0;
     if (rc == 0 && *out)
         *out_id = tid_make(bus, rule, tid);
     return rc;

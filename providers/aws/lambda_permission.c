@@ -49,17 +49,18 @@ static const char *cond_arn(const cJSON *st)
     return NULL;
 }
 
-static int perm_get(const struct tsk_rcall *c, const char *fn,
-                    const char *sid, const char *qualifier, cJSON **out,
-                    struct tsk_diags *d)
+static int perm_get(const struct tsk_rcall *c, const char *fn, const char *sid,
+                    const char *qualifier, cJSON **out, struct tsk_diags *d)
 {
     struct tsk_aws_resp r;
     struct tsk_buf q = TSK_BUF_INIT;
     char *path = policy_path(fn, NULL);
     if (qualifier)
         tsk_aws_form_add(&q, "Qualifier", qualifier);
-    struct tsk_aws_req req = {.service = "lambda", .op = "GetPolicy",
-                              .method = "GET", .path = path,
+    struct tsk_aws_req req = {.service = "lambda",
+                              .op = "GetPolicy",
+                              .method = "GET",
+                              .path = path,
                               .query = q.len ? q.ptr : NULL,
                               .quiet = TSK_AWS_NOTFOUND};
     *out = NULL;
@@ -68,13 +69,14 @@ static int perm_get(const struct tsk_rcall *c, const char *fn,
                      ? cJSON_Parse(aws__jstr(r.json, "Policy"))
                      : NULL;
     const cJSON *sts = cJSON_GetObjectItemCaseSensitive(pol, "Statement");
-    for (const cJSON *st = sts ? sts->child : NULL; st && !*out; st = st->next) {
+    for (const cJSON *st = sts ? sts->child : NULL; st && !*out;
+         st = st->next) {
         if (!aws__jstr(st, "Sid") || strcmp(aws__jstr(st, "Sid"), sid) != 0)
             continue;
         cJSON *o = aws__obj();
         const cJSON *pr = cJSON_GetObjectItemCaseSensitive(st, "Principal");
-        const char *principal = cJSON_IsString(pr) ? pr->valuestring
-                                                   : aws__jstr(pr, "Service");
+        const char *principal =
+            cJSON_IsString(pr) ? pr->valuestring : aws__jstr(pr, "Service");
         const cJSON *act = cJSON_GetObjectItemCaseSensitive(st, "Action");
         if (cJSON_IsArray(act))
             act = act->child;
@@ -115,8 +117,10 @@ static int pm_read(const struct tsk_rcall *c, const char *id,
     if (!id || !*id)
         return 0;
     if (split_id(id, &fn, &sid) != 0) {
-        tsk_diag_error(d, NULL, "%s: \"%s\" is not a permission id "
-                       "(FUNCTION/STATEMENT_ID)", c->addr, id);
+        tsk_diag_error(d, NULL,
+                       "%s: \"%s\" is not a permission id "
+                       "(FUNCTION/STATEMENT_ID)",
+                       c->addr, id);
         tsk_diag_addr(d, c->addr);
         return TSK_EINVAL;
     }
@@ -135,8 +139,10 @@ static int pm_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     *out_id = NULL;
     *out = NULL;
     if (!fn || !sid)
-        return tsk_diag_error(d, NULL, "%s: a permission needs "
-                              "function_name and statement_id", c->addr);
+        return tsk_diag_error(d, NULL,
+                              "%s: a permission needs "
+                              "function_name and statement_id",
+                              c->addr);
     struct tsk_buf q = TSK_BUF_INIT;
     if (qual)
         tsk_aws_form_add(&q, "Qualifier", qual);
@@ -147,9 +153,12 @@ static int pm_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     aws__str(b, "Principal", aws__jstr(p, "principal"));
     aws__str(b, "SourceArn", aws__jstr(p, "source_arn"));
     struct tsk_aws_resp r;
-    struct tsk_aws_req req = {.service = "lambda", .op = "AddPermission",
-                              .method = "POST", .path = path,
-                              .query = q.len ? q.ptr : NULL, .json = b};
+    struct tsk_aws_req req = {.service = "lambda",
+                              .op = "AddPermission",
+                              .method = "POST",
+                              .path = path,
+                              .query = q.len ? q.ptr : NULL,
+                              .json = b};
     int rc = aws__call(c, &req, &r, 1, d);
     tsk_aws_resp_release(&r);
     cJSON_Delete(b);
@@ -158,8 +167,10 @@ static int pm_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0)
         rc = perm_get(c, fn, sid, qual, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: statement %s is not in the policy "
-                            "of %s after AddPermission", c->addr, sid, fn);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: statement %s is not in the policy "
+                            "of %s after AddPermission",
+                            c->addr, sid, fn);
     if (rc == 0)
         *out_id = tsk_xasprintf("%s/%s", fn, sid);
     return rc;
@@ -190,8 +201,10 @@ static int pm_delete(const struct tsk_rcall *c, const char *id,
         tsk_aws_form_add(&q, "Qualifier", qual);
     char *path = policy_path(fn, sid);
     struct tsk_aws_resp r;
-    struct tsk_aws_req req = {.service = "lambda", .op = "RemovePermission",
-                              .method = "DELETE", .path = path,
+    struct tsk_aws_req req = {.service = "lambda",
+                              .op = "RemovePermission",
+                              .method = "DELETE",
+                              .path = path,
                               .query = q.len ? q.ptr : NULL,
                               .quiet = TSK_AWS_NOTFOUND};
     int rc = aws__call(c, &req, &r, 1, d);
@@ -210,9 +223,8 @@ static int pm_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     const char *sid = aws__jstr(p, "statement_id");
     *out_id = NULL;
     *out = NULL;
-    int rc = fn && sid ? perm_get(c, fn, sid, aws__jstr(p, "qualifier"), out,
-                                  d)
-                       : 0;
+    int rc =
+        fn && sid ? perm_get(c, fn, sid, aws__jstr(p, "qualifier"), out, d) : 0;
     if (rc == 0 && *out)
         *out_id = tsk_xasprintf("%s/%s", fn, sid);
     return rc;

@@ -22,8 +22,8 @@ static cJSON *strs(const char *const *v, size_t n)
     return a;
 }
 
-static const struct tsk_model_event_source *http_of(
-    const struct tsk_model_function *f)
+static const struct tsk_model_event_source *
+http_of(const struct tsk_model_function *f)
 {
     for (size_t k = 0; k < f->n_events; k++)
         if (f->events[k]->kind == TSK_MODEL_EV_HTTP)
@@ -46,8 +46,7 @@ static uint32_t authorizer(struct aws_lower *L, uint32_t api,
     aws__str(a, "authorizer_type", "JWT");
     aws__str(a, "name", az->name);
     cJSON_AddItemToObject(a, "identity_sources", strs(ident, 1));
-    cJSON_AddItemToObject(jc, "audience", strs(az->audience.v,
-                                               az->audience.n));
+    cJSON_AddItemToObject(jc, "audience", strs(az->audience.v, az->audience.n));
     aws__str(jc, "issuer", az->issuer);
     cJSON_AddItemToObject(a, "jwt_configuration", jc);
     n = aws__add(L, "aws_apigatewayv2_authorizer", az->name, NULL, a, &az->pos,
@@ -83,8 +82,8 @@ static void function_route(struct aws_lower *L, uint32_t api, size_t i,
     } else {
         aws__str(a, "authorization_type", "NONE");
     }
-    uint32_t rt = aws__add(L, "aws_apigatewayv2_route", f->key, NULL, a,
-                           &e->pos, f->key);
+    uint32_t rt =
+        aws__add(L, "aws_apigatewayv2_route", f->key, NULL, a, &e->pos, f->key);
     if (rt != UINT32_MAX) {
         tsk_graph_ref(L->g, rt, "api_id", api, "id");
         tsk_graph_ref(L->g, rt, "target", in, "route_target");
@@ -126,16 +125,15 @@ void aws__lower_http(struct aws_lower *L)
                 cJSON_AddItemToObject(cc, "allow_origins", strs(any, 1));
                 cJSON_AddItemToObject(a, "cors_configuration", cc);
             }
-            api = aws__add(L, "aws_apigatewayv2_api", name ? name : "api",
-                           NULL, a, &e->pos, NULL);
+            api = aws__add(L, "aws_apigatewayv2_api", name ? name : "api", NULL,
+                           a, &e->pos, NULL);
             if (api == UINT32_MAX)
                 return;
             a = aws__obj();
             aws__str(a, "name", "$default");
             aws__bool(a, "auto_deploy", 1);
             uint32_t st = aws__add(L, "aws_apigatewayv2_stage",
-                                   name ? name : "api", NULL, a, &e->pos,
-                                   NULL);
+                                   name ? name : "api", NULL, a, &e->pos, NULL);
             if (st != UINT32_MAX)
                 tsk_graph_ref(L->g, st, "api_id", api, "id");
         }

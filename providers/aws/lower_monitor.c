@@ -76,18 +76,17 @@ static void alarms(struct aws_lower *L)
                   "tuskform: an invocation came within 10 % of the timeout");
     }
     if (m->monitoring.metrics.memory_usage || m->monitoring.metrics.cold_starts)
-        tsk_diag_warning(L->d, NULL,
-                         "serverless_monitoring.metrics: %s%s%s have no "
-                         "AWS/Lambda CloudWatch metric (they need Lambda "
-                         "Insights); no alarm is made for them",
-                         m->monitoring.metrics.memory_usage ? "memory_usage"
-                                                            : "",
-                         m->monitoring.metrics.memory_usage &&
-                                 m->monitoring.metrics.cold_starts
-                             ? " and "
-                             : "",
-                         m->monitoring.metrics.cold_starts ? "cold_starts"
-                                                           : "");
+        tsk_diag_warning(
+            L->d, NULL,
+            "serverless_monitoring.metrics: %s%s%s have no "
+            "AWS/Lambda CloudWatch metric (they need Lambda "
+            "Insights); no alarm is made for them",
+            m->monitoring.metrics.memory_usage ? "memory_usage" : "",
+            m->monitoring.metrics.memory_usage &&
+                    m->monitoring.metrics.cold_starts
+                ? " and "
+                : "",
+            m->monitoring.metrics.cold_starts ? "cold_starts" : "");
 }
 
 static cJSON *notification(double pct)
@@ -151,8 +150,8 @@ static void sampling(struct aws_lower *L)
     const char *svc = m->service ? m->service : L->g->stack;
     cJSON *a = aws__obj();
     char *name = aws__fit(svc ? svc : "tuskform", 32);
-    char *pat = m->service ? tsk_xasprintf("%s-*", m->service)
-                           : tsk_xstrdup("*");
+    char *pat =
+        m->service ? tsk_xasprintf("%s-*", m->service) : tsk_xstrdup("*");
     aws__str(a, "rule_name", name);
     aws__num(a, "priority", 1000);
     aws__num(a, "fixed_rate", m->monitoring.tracing.sampling_rate);
@@ -164,8 +163,8 @@ static void sampling(struct aws_lower *L)
     aws__str(a, "url_path", "*");
     aws__str(a, "resource_arn", "*");
     aws__num(a, "version", 1);
-    aws__add(L, "aws_xray_sampling_rule", svc ? svc : "tuskform", NULL, a,
-             NULL, NULL);
+    aws__add(L, "aws_xray_sampling_rule", svc ? svc : "tuskform", NULL, a, NULL,
+             NULL);
     free(name);
     free(pat);
 }
@@ -177,8 +176,8 @@ static void scaling(struct aws_lower *L, size_t i)
         f->provisioned.concurrency <= 0 || L->fn[i] == UINT32_MAX)
         return;
     char *key = aws__name(f->key, NULL);
-    char *addr = tsk_xasprintf("aws_lambda_provisioned_concurrency_config.%s",
-                               key);
+    char *addr =
+        tsk_xasprintf("aws_lambda_provisioned_concurrency_config.%s", key);
     uint32_t pc = tsk_graph_find(L->g, addr);
     free(addr);
     free(key);

@@ -20,8 +20,8 @@
 
 char *aws__prefixed(const struct tsk_model *m, const char *key, size_t max)
 {
-    char *s = m->service ? tsk_xasprintf("%s-%s", m->service, key)
-                         : tsk_xstrdup(key);
+    char *s =
+        m->service ? tsk_xasprintf("%s-%s", m->service, key) : tsk_xstrdup(key);
     char *r = aws__fit(s, max);
     free(s);
     return r;
@@ -49,8 +49,8 @@ uint32_t aws__permission(struct aws_lower *L, size_t i, const char *suffix,
     aws__str(a, "principal", principal);
     aws__str(a, "source_arn", source_arn);
     free(s);
-    uint32_t n = aws__add(L, "aws_lambda_permission", f->key, suffix, a, pos,
-                          f->key);
+    uint32_t n =
+        aws__add(L, "aws_lambda_permission", f->key, suffix, a, pos, f->key);
     if (n == UINT32_MAX)
         return n;
     tsk_graph_ref(L->g, n, "function_name", L->fn[i], "function_name");
@@ -60,8 +60,8 @@ uint32_t aws__permission(struct aws_lower *L, size_t i, const char *suffix,
 }
 
 uint32_t aws__event_target(struct aws_lower *L, size_t i, const char *addr_a,
-                           const char *addr_b, uint32_t rule,
-                           const char *input, const struct tsk_pos *pos)
+                           const char *addr_b, uint32_t rule, const char *input,
+                           const struct tsk_pos *pos)
 {
     const struct tsk_model_function *f = &L->m->functions.v[i];
     cJSON *a = aws__obj();
@@ -69,8 +69,8 @@ uint32_t aws__event_target(struct aws_lower *L, size_t i, const char *addr_a,
     aws__str(a, "target_id", tid);
     free(tid);
     aws__str(a, "input", input);
-    uint32_t n = aws__add(L, "aws_cloudwatch_event_target", addr_a, addr_b,
-                          a, pos, f->key);
+    uint32_t n = aws__add(L, "aws_cloudwatch_event_target", addr_a, addr_b, a,
+                          pos, f->key);
     if (n == UINT32_MAX)
         return n;
     tsk_graph_ref(L->g, n, "rule", rule, "name");
@@ -132,17 +132,18 @@ static void warn_backoff(struct aws_lower *L)
         if (!f->is_handler || !f->retry.set ||
             f->retry.backoff == TSK_MODEL_BACKOFF_EXPONENTIAL)
             continue;
-        tsk_diag_warning(L->d, &f->pos,
-                         "event_driven_serverless.handlers.%s.retry_policy."
-                         "backoff = \"%s\": EventBridge retries with "
-                         "exponential backoff only; AWS cannot honour it",
-                         f->key,
-                         f->retry.backoff == TSK_MODEL_BACKOFF_LINEAR
-                             ? "linear"
-                             : "fixed");
-        tsk_diag_detail(L->d, "the retry count (max_attempts = %lld) is "
+        tsk_diag_warning(
+            L->d, &f->pos,
+            "event_driven_serverless.handlers.%s.retry_policy."
+            "backoff = \"%s\": EventBridge retries with "
+            "exponential backoff only; AWS cannot honour it",
+            f->key,
+            f->retry.backoff == TSK_MODEL_BACKOFF_LINEAR ? "linear" : "fixed");
+        tsk_diag_detail(L->d,
+                        "the retry count (max_attempts = %lld) is "
                         "kept; the delays between retries will grow "
-                        "exponentially", (long long)f->retry.max_attempts);
+                        "exponentially",
+                        (long long)f->retry.max_attempts);
     }
 }
 
@@ -174,9 +175,9 @@ static void dlq_policy(struct aws_lower *L, const char *bus, cJSON *rule_arns)
     aws__str(a, "policy", text);
     cJSON_free(text);
     cJSON_Delete(doc);
-    uint32_t n = aws__add(L, "aws_sqs_queue_policy",
-                          m->events.dead_letter_queue, NULL, a,
-                          &m->events.pos, NULL);
+    uint32_t n =
+        aws__add(L, "aws_sqs_queue_policy", m->events.dead_letter_queue, NULL,
+                 a, &m->events.pos, NULL);
     if (n != UINT32_MAX)
         tsk_graph_ref(L->g, n, "queue_url", L->dlq, "url");
 }
@@ -206,14 +207,14 @@ void aws__lower_routing(struct aws_lower *L)
         aws__str(a, "state", "ENABLED");
         if (busn == UINT32_MAX)
             aws__str(a, "event_bus_name", "default");
-        uint32_t rn = aws__add(L, "aws_cloudwatch_event_rule", r->name, NULL,
-                               a, &r->pos, NULL);
+        uint32_t rn = aws__add(L, "aws_cloudwatch_event_rule", r->name, NULL, a,
+                               &r->pos, NULL);
         free(pat);
-        char *arn = busn != UINT32_MAX
-                        ? tsk_xasprintf("arn:aws:events:%s:*:rule/%s/%s",
-                                        L->region, bus, name)
-                        : tsk_xasprintf("arn:aws:events:%s:*:rule/%s",
-                                        L->region, name);
+        char *arn =
+            busn != UINT32_MAX
+                ? tsk_xasprintf("arn:aws:events:%s:*:rule/%s/%s", L->region,
+                                bus, name)
+                : tsk_xasprintf("arn:aws:events:%s:*:rule/%s", L->region, name);
         cJSON_AddItemToArray(arns, cJSON_CreateString(arn));
         free(arn);
         if (rn != UINT32_MAX && busn != UINT32_MAX)

@@ -41,8 +41,7 @@ void aws__lower_s3(struct aws_lower *L)
         char *sid = tsk_xasprintf("s3-%s", b->s3.bucket);
         for (size_t i = 0; i < m->functions.n; i++) {
             const struct tsk_model_function *f = &m->functions.v[i];
-            for (size_t j = 0; j < f->n_events && L->fn[i] != UINT32_MAX;
-                 j++) {
+            for (size_t j = 0; j < f->n_events && L->fn[i] != UINT32_MAX; j++) {
                 const struct tsk_model_event_source *e = f->events[j];
                 if (e->kind != TSK_MODEL_EV_S3 || !e->s3.bucket ||
                     strcmp(e->s3.bucket, b->s3.bucket) != 0)
@@ -55,15 +54,15 @@ void aws__lower_s3(struct aws_lower *L)
                     cJSON_AddItemToArray(ev,
                                          cJSON_CreateString(e->s3.events.v[x]));
                 if (!e->s3.events.n)
-                    cJSON_AddItemToArray(ev,
-                                         cJSON_CreateString("s3:ObjectCreated:*"));
+                    cJSON_AddItemToArray(
+                        ev, cJSON_CreateString("s3:ObjectCreated:*"));
                 cJSON_AddItemToObject(en, "events", ev);
                 aws__str(en, "function_name", f->name);
                 cJSON_AddItemToArray(list, en);
                 tsk_graph_dep(L->g, n, L->fn[i]);
-                uint32_t pm = aws__permission(L, i, e->name,
-                                              "s3.amazonaws.com", sid, src,
-                                              UINT32_MAX, NULL, &e->pos);
+                uint32_t pm =
+                    aws__permission(L, i, e->name, "s3.amazonaws.com", sid, src,
+                                    UINT32_MAX, NULL, &e->pos);
                 if (pm != UINT32_MAX)
                     tsk_graph_dep(L->g, n, pm);
             }

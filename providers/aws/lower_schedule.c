@@ -48,8 +48,7 @@ void aws__lower_schedule(struct aws_lower *L, size_t i)
     for (size_t k = 0; k < f->n_events; k++) {
         const struct tsk_model_event_source *e = f->events[k];
         if (e->kind == TSK_MODEL_EV_SCHEDULE && e->schedule.expression)
-            schedule_rule(L, i, e->name, e->schedule.expression, NULL,
-                          &e->pos);
+            schedule_rule(L, i, e->name, e->schedule.expression, NULL, &e->pos);
     }
     if (!f->pre_warming.on)
         return;
@@ -65,8 +64,8 @@ void aws__lower_schedule(struct aws_lower *L, size_t i)
     if (f->pre_warming.interval % 60 != 0)
         tsk_diag_warning(L->d, &f->pos,
                          "%s: pre_warming interval %llds: EventBridge "
-                         "schedules run in whole minutes; using %s", f->key,
-                         (long long)f->pre_warming.interval, expr);
+                         "schedules run in whole minutes; using %s",
+                         f->key, (long long)f->pre_warming.interval, expr);
     schedule_rule(L, i, "warmup", expr, input, &f->pos);
     free(expr);
     free(input);

@@ -38,8 +38,7 @@ static int cw(const struct tsk_rcall *c, const char *op, const char *form,
               struct tsk_buf *body, struct tsk_diags *d)
 {
     struct tsk_aws_resp r;
-    struct tsk_aws_req req = {.service = "cloudwatch", .op = op,
-                              .form = form};
+    struct tsk_aws_req req = {.service = "cloudwatch", .op = op, .form = form};
     int rc = aws__call(c, &req, &r, 1, d);
     if (rc == 0 && body)
         tsk_buf_add(body, r.body.ptr, r.body.len);
@@ -91,16 +90,18 @@ static int alarm_get(const struct tsk_rcall *c, const char *name, cJSON **out,
     int rc = cw(c, "DescribeAlarms", f.ptr, &body, d);
     tsk_buf_release(&f);
     const char *end = body.ptr + body.len, *ie, *in = NULL, *lend;
-    const char *list = rc == 0 ? aws__xml_find(body.ptr, end, "MetricAlarms",
-                                               &lend, NULL)
-                               : NULL;
+    const char *list =
+        rc == 0 ? aws__xml_find(body.ptr, end, "MetricAlarms", &lend, NULL)
+                : NULL;
     if (list)
         in = aws__xml_find(list, lend, "member", &ie, NULL);
     if (in) {
         cJSON *o = aws__obj();
         static const char *const s[][2] = {
-            {"AlarmName", "alarm_name"}, {"AlarmDescription", "alarm_description"},
-            {"Namespace", "namespace"}, {"MetricName", "metric_name"},
+            {"AlarmName", "alarm_name"},
+            {"AlarmDescription", "alarm_description"},
+            {"Namespace", "namespace"},
+            {"MetricName", "metric_name"},
             {"Statistic", "statistic"},
             {"ComparisonOperator", "comparison_operator"},
             {"TreatMissingData", "treat_missing_data"},
@@ -112,7 +113,8 @@ static int alarm_get(const struct tsk_rcall *c, const char *name, cJSON **out,
             free(v);
         }
         static const char *const n[][2] = {
-            {"Period", "period"}, {"EvaluationPeriods", "evaluation_periods"},
+            {"Period", "period"},
+            {"EvaluationPeriods", "evaluation_periods"},
             {"Threshold", "threshold"}};
         for (size_t i = 0; i < 3; i++) {
             char *v = aws__xml_text(in, ie, n[i][0]);
@@ -120,8 +122,8 @@ static int alarm_get(const struct tsk_rcall *c, const char *name, cJSON **out,
                 aws__num(o, n[i][1], strtod(v, NULL));
             free(v);
         }
-        const char *dend, *dims = aws__xml_find(in, ie, "Dimensions", &dend,
-                                                NULL);
+        const char *dend,
+            *dims = aws__xml_find(in, ie, "Dimensions", &dend, NULL);
         if (dims && dims < dend) {
             cJSON *m = aws__obj();
             const char *p = dims, *mi, *me, *nx;
@@ -153,8 +155,10 @@ static int put_alarm(const struct tsk_rcall *c, const cJSON *p, int create,
 {
     struct tsk_buf f = TSK_BUF_INIT;
     static const char *const s[][2] = {
-        {"alarm_name", "AlarmName"}, {"alarm_description", "AlarmDescription"},
-        {"namespace", "Namespace"}, {"metric_name", "MetricName"},
+        {"alarm_name", "AlarmName"},
+        {"alarm_description", "AlarmDescription"},
+        {"namespace", "Namespace"},
+        {"metric_name", "MetricName"},
         {"statistic", "Statistic"},
         {"comparison_operator", "ComparisonOperator"},
         {"treat_missing_data", "TreatMissingData"}};
@@ -247,8 +251,10 @@ static int al_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0)
         rc = alarm_get(c, name, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: alarm %s vanished after its "
-                            "creation", c->addr, name);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: alarm %s vanished after its "
+                            "creation",
+                            c->addr, name);
     if (rc == 0)
         *out_id = tsk_xstrdup(name);
     return rc;
@@ -279,8 +285,10 @@ static int al_delete(const struct tsk_rcall *c, const char *id,
         return 0;
     tsk_aws_form_add(&f, "AlarmNames.member.1", id);
     struct tsk_aws_resp r;
-    struct tsk_aws_req req = {.service = "cloudwatch", .op = "DeleteAlarms",
-                              .form = f.ptr, .quiet = TSK_AWS_NOTFOUND};
+    struct tsk_aws_req req = {.service = "cloudwatch",
+                              .op = "DeleteAlarms",
+                              .form = f.ptr,
+                              .quiet = TSK_AWS_NOTFOUND};
     int rc = aws__call(c, &req, &r, 1, d);
     tsk_aws_resp_release(&r);
     tsk_buf_release(&f);

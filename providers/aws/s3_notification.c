@@ -28,9 +28,8 @@ static const struct tsk_attr_schema attrs[] = {
 
 static const char *const lambda_tags[] = {"CloudFunctionConfiguration",
                                           "LambdaFunctionConfiguration"};
-static const char *const other_tags[] = {"TopicConfiguration",
-                                         "QueueConfiguration",
-                                         "EventBridgeConfiguration"};
+static const char *const other_tags[] = {
+    "TopicConfiguration", "QueueConfiguration", "EventBridgeConfiguration"};
 
 static void xml_esc(struct tsk_buf *b, const char *s)
 {
@@ -63,7 +62,8 @@ static int get_doc(const struct tsk_rcall *c, const char *bucket,
     struct tsk_aws_resp r;
     struct tsk_aws_req req = {.service = "s3",
                               .op = "GetBucketNotificationConfiguration",
-                              .method = "GET", .path = path,
+                              .method = "GET",
+                              .path = path,
                               .query = "notification",
                               .quiet = TSK_AWS_NOTFOUND};
     int rc = aws__call(c, &req, &r, 0, d);
@@ -134,9 +134,10 @@ static void split_doc(const struct tsk_buf *xml, const cJSON *owned,
             if (!owned || has_id(owned, aws__jstr(o, "id"))) {
                 cJSON_AddItemToArray(mine, o);
             } else {
-                tsk_buf_addf(other, "<CloudFunctionConfiguration>%.*s"
-                             "</CloudFunctionConfiguration>", (int)(ie - in),
-                             in);
+                tsk_buf_addf(other,
+                             "<CloudFunctionConfiguration>%.*s"
+                             "</CloudFunctionConfiguration>",
+                             (int)(ie - in), in);
                 cJSON_Delete(o);
             }
             p = next;
@@ -159,12 +160,12 @@ static void put_entry(const struct tsk_rcall *c, struct tsk_buf *b,
                       const cJSON *e)
 {
     const char *fn = aws__jstr(e, "function_name");
-    char *arn = fn && strncmp(fn, "arn:", 4) == 0
-                    ? tsk_xstrdup(fn)
-                    : tsk_xasprintf("arn:aws:lambda:%s:%s:function:%s",
-                                    aws__region(c),
-                                    c->pctx->account ? c->pctx->account : "",
-                                    fn ? fn : "");
+    char *arn =
+        fn && strncmp(fn, "arn:", 4) == 0
+            ? tsk_xstrdup(fn)
+            : tsk_xasprintf("arn:aws:lambda:%s:%s:function:%s", aws__region(c),
+                            c->pctx->account ? c->pctx->account : "",
+                            fn ? fn : "");
     tsk_buf_adds(b, "<CloudFunctionConfiguration><Id>");
     xml_esc(b, aws__jstr(e, "id"));
     tsk_buf_adds(b, "</Id><CloudFunction>");
@@ -205,8 +206,10 @@ static int put_doc(const struct tsk_rcall *c, const char *bucket,
         struct tsk_aws_resp r;
         struct tsk_aws_req req = {.service = "s3",
                                   .op = "PutBucketNotificationConfiguration",
-                                  .method = "PUT", .path = path,
-                                  .query = "notification", .body = body,
+                                  .method = "PUT",
+                                  .path = path,
+                                  .query = "notification",
+                                  .body = body,
                                   .body_len = strlen(body),
                                   .quiet = TSK_AWS_VALIDATION};
         rc = aws__call(c, &req, &r, 1, d);
@@ -214,9 +217,10 @@ static int put_doc(const struct tsk_rcall *c, const char *bucket,
         int again = rc != 0 && r.err.code &&
                     strcmp(r.err.code, "InvalidArgument") == 0 && attempt < 7;
         if (rc != 0 && !again && r.err.cls == TSK_AWS_VALIDATION) {
-            rc = tsk_diag_error(d, NULL, "%s: PutBucketNotificationConfiguration"
-                                " on %s: %s: %s", c->addr, bucket,
-                                r.err.code ? r.err.code : "",
+            rc = tsk_diag_error(d, NULL,
+                                "%s: PutBucketNotificationConfiguration"
+                                " on %s: %s: %s",
+                                c->addr, bucket, r.err.code ? r.err.code : "",
                                 r.err.message ? r.err.message : "");
             tsk_diag_detail(d, "S3 checks that each function's policy lets "
                                "s3.amazonaws.com invoke it for this bucket");
@@ -271,9 +275,9 @@ static int nt_read(const struct tsk_rcall *c, const char *id,
         return 0;
     int rc = get_doc(c, id, &xml, d);
     if (rc == 0) {
-        const cJSON *owned = prior ? cJSON_GetObjectItemCaseSensitive(
-                                         prior, "lambda_function")
-                                   : NULL;
+        const cJSON *owned =
+            prior ? cJSON_GetObjectItemCaseSensitive(prior, "lambda_function")
+                  : NULL;
         cJSON *mine = aws__arr(), *o = aws__obj();
         split_doc(&xml, prior ? (owned ? owned : mine) : NULL, mine, &other);
         aws__str(o, "bucket", id);
@@ -310,11 +314,9 @@ static int nt_update(const struct tsk_rcall *c, const char *id,
                      struct tsk_diags *d)
 {
     *out = NULL;
-    int rc = merge_write(c, id,
-                         cJSON_GetObjectItemCaseSensitive(prior,
-                                                          "lambda_function"),
-                         cJSON_GetObjectItemCaseSensitive(p, "lambda_function"),
-                         d);
+    int rc = merge_write(
+        c, id, cJSON_GetObjectItemCaseSensitive(prior, "lambda_function"),
+        cJSON_GetObjectItemCaseSensitive(p, "lambda_function"), d);
     if (rc == 0)
         rc = nt_read(c, id, p, out, d);
     if (rc == 0 && !*out)
@@ -327,8 +329,8 @@ static int nt_delete(const struct tsk_rcall *c, const char *id,
 {
     if (!id || !*id)
         return 0;
-    const cJSON *owned = cJSON_GetObjectItemCaseSensitive(prior,
-                                                          "lambda_function");
+    const cJSON *owned =
+        cJSON_GetObjectItemCaseSensitive(prior, "lambda_function");
     int rc = merge_write(c, id, owned, NULL, d);
     return rc == TSK_ENOTFOUND ? 0 : rc;
 }

@@ -44,8 +44,8 @@ static int qp_read(const struct tsk_rcall *c, const char *id,
     aws__str(b, "QueueUrl", id);
     cJSON_AddItemToArray(names, cJSON_CreateString("Policy"));
     cJSON_AddItemToObject(b, "AttributeNames", names);
-    int rc = aws__rpc(c, "sqs", "GetQueueAttributes", b, TSK_AWS_NOTFOUND, &r,
-                      d);
+    int rc =
+        aws__rpc(c, "sqs", "GetQueueAttributes", b, TSK_AWS_NOTFOUND, &r, d);
     cJSON_Delete(b);
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(r, "Attributes");
     const char *pol = aws__jstr(a, "Policy");
@@ -69,14 +69,18 @@ static int qp_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     *out_id = NULL;
     *out = NULL;
     if (!url || !aws__jstr(p, "policy"))
-        return tsk_diag_error(d, NULL, "%s: a queue policy needs queue_url "
-                              "and policy", c->addr);
+        return tsk_diag_error(d, NULL,
+                              "%s: a queue policy needs queue_url "
+                              "and policy",
+                              c->addr);
     int rc = set_policy(c, url, aws__jstr(p, "policy"), 0, d);
     if (rc == 0)
         rc = qp_read(c, url, p, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: the policy of %s is empty after "
-                            "it was set", c->addr, url);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: the policy of %s is empty after "
+                            "it was set",
+                            c->addr, url);
     if (rc == 0)
         *out_id = tsk_xstrdup(url);
     return rc;
@@ -92,8 +96,10 @@ static int qp_update(const struct tsk_rcall *c, const char *id,
     if (rc == 0)
         rc = qp_read(c, id, p, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: the policy of %s is empty after "
-                            "it was set", c->addr, id);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: the policy of %s is empty after "
+                            "it was set",
+                            c->addr, id);
     return rc;
 }
 

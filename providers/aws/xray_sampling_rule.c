@@ -28,10 +28,12 @@ static const struct tsk_attr_schema attrs[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
-static const char *const skeys[][2] = {
-    {"service_name", "ServiceName"}, {"service_type", "ServiceType"},
-    {"host", "Host"}, {"http_method", "HTTPMethod"}, {"url_path", "URLPath"},
-    {"resource_arn", "ResourceARN"}};
+static const char *const skeys[][2] = {{"service_name", "ServiceName"},
+                                       {"service_type", "ServiceType"},
+                                       {"host", "Host"},
+                                       {"http_method", "HTTPMethod"},
+                                       {"url_path", "URLPath"},
+                                       {"resource_arn", "ResourceARN"}};
 static const char *const nkeys[][2] = {{"priority", "Priority"},
                                        {"fixed_rate", "FixedRate"},
                                        {"reservoir_size", "ReservoirSize"}};
@@ -63,11 +65,11 @@ static int rule_get(const struct tsk_rcall *c, const char *name, cJSON **out,
         rc = aws__rest(c, "xray", "GetSamplingRules", "POST",
                        "/GetSamplingRules", b, 0, &r, d);
         cJSON_Delete(b);
-        const cJSON *rs = cJSON_GetObjectItemCaseSensitive(
-            r, "SamplingRuleRecords");
+        const cJSON *rs =
+            cJSON_GetObjectItemCaseSensitive(r, "SamplingRuleRecords");
         for (const cJSON *e = rs ? rs->child : NULL; e && !*out; e = e->next) {
-            const cJSON *sr = cJSON_GetObjectItemCaseSensitive(e,
-                                                               "SamplingRule");
+            const cJSON *sr =
+                cJSON_GetObjectItemCaseSensitive(e, "SamplingRule");
             if (!aws__jstr(sr, "RuleName") ||
                 strcmp(aws__jstr(sr, "RuleName"), name) != 0)
                 continue;
@@ -115,8 +117,10 @@ static int xr_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     if (rc == 0)
         rc = rule_get(c, name, out, d);
     if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: sampling rule %s vanished after "
-                            "its creation", c->addr, name);
+        rc = tsk_diag_error(d, NULL,
+                            "%s: sampling rule %s vanished after "
+                            "its creation",
+                            c->addr, name);
     if (rc == 0)
         *out_id = tsk_xstrdup(name);
     return rc;

@@ -36,13 +36,15 @@ static int cmp_entry(const void *a, const void *b)
 static int walk(const struct tsk_srcfs *fs, const char *root,
                 const char *rel, entries_t *out, struct tsk_diags *d)
 {
-    const char *pfx = tsk_srcfs_prefix(fs);
     char *dir = rel ? tsk_xasprintf("%s/%s", root, rel) : tsk_xstrdup(root);
     struct tsk_srcfs_names names = {0};
     int rc = 0;
     if (tsk_srcfs_list(fs, dir, &names) != 0) {
-        tsk_diag_error(d, NULL, "cannot read folder %s%s: %s", pfx, dir,
-                       strerror(errno));
+        int e = errno;
+        char *shown = tsk_srcfs_display(fs, dir);
+        tsk_diag_error(d, NULL, "cannot read folder %s: %s", shown,
+                       strerror(e));
+        free(shown);
         free(dir);
         return TSK_EIO;
     }
@@ -52,8 +54,11 @@ static int walk(const struct tsk_srcfs *fs, const char *root,
         char *full = tsk_xasprintf("%s/%s", root, r);
         struct tsk_srcfs_stat st;
         if (tsk_srcfs_stat(fs, full, &st) != 0) {
-            rc = tsk_diag_error(d, NULL, "cannot read %s%s: %s", pfx, full,
-                                strerror(errno));
+            int e = errno;
+            char *shown = tsk_srcfs_display(fs, full);
+            rc = tsk_diag_error(d, NULL, "cannot read %s: %s", shown,
+                                strerror(e));
+            free(shown);
             free(r);
         } else if (st.type == TSK_SRCFS_DIR) {
             rc = walk(fs, root, r, out, d);
@@ -159,8 +164,10 @@ static int add_file(const struct tsk_srcfs *fs, const char *root,
     char *full = tsk_xasprintf("%s/%s", root, e->rel);
     int rc = tsk_srcfs_read(fs, full, &data);
     if (rc) {
-        tsk_diag_error(d, NULL, "cannot read %s%s: %s", tsk_srcfs_prefix(fs),
-                       full, strerror(errno));
+        int err = errno;
+        char *shown = tsk_srcfs_display(fs, full);
+        tsk_diag_error(d, NULL, "cannot read %s: %s", shown, strerror(err));
+        free(shown);
         goto done;
     }
     if (data.len > 0xfffffffful || zip->len > 0xfffffffful) {
@@ -207,35 +214,44 @@ int tsk_aws_zip_source(const char *path, struct tsk_buf *out,
 int tsk_aws_zip_source_in(const struct tsk_srcfs *fs, const char *path,
                           struct tsk_buf *out, struct tsk_diags *d)
 {
-    const char *pfx = tsk_srcfs_prefix(fs);
     struct tsk_srcfs_stat st;
     entries_t files = {0};
     struct tsk_buf cd = TSK_BUF_INIT;
     int rc;
     tsk_buf_reset(out);
-    if (!path || tsk_srcfs_stat(fs, path, &st) != 0)
-        return tsk_diag_error(d, NULL, "cannot read the code at %s%s: %s",
-                              pfx, path ? path : "(none)",
-                              strerror(path ? errno : ENOENT)),
+    if (!path)
+        return tsk_diag_error(d, NULL, "cannot read the code at (none): %s",
+                              strerror(ENOENT)),
                TSK_EIO;
+    int st_rc = tsk_srcfs_stat(fs, path, &st), e = errno;
+    char *shown = tsk_srcfs_display(fs, path); /* in messages */
+    if (st_rc != 0) {
+        tsk_diag_error(d, NULL, "cannot read the code at %s: %s", shown,
+                       strerror(e));
+        free(shown);
+        return TSK_EIO;
+    }
     if (st.type != TSK_SRCFS_DIR) {
-        if (!has_suffix(path, ".zip"))
-            return tsk_diag_error(d, NULL, "code at %s%s is neither a folder "
-                                  "nor a .zip file", pfx, path),
-                   TSK_EINVAL;
-        if (tsk_srcfs_read(fs, path, out) != 0)
-            return tsk_diag_error(d, NULL, "cannot read %s%s: %s", pfx, path,
-                                  strerror(errno)),
-                   TSK_EIO;
-        return 0;
+        rc = 0;
+        if (!has_suffix(path, ".zip")) {
+            tsk_diag_error(d, NULL, "code at %s is neither a folder nor a "
+                           ".zip file", shown);
+            rc = TSK_EINVAL;
+        } else if (tsk_srcfs_read(fs, path, out) != 0) {
+            tsk_diag_error(d, NULL, "cannot read %s: %s", shown,
+                           strerror(errno));
+            rc = TSK_EIO;
+        }
+        free(shown);
+        return rc;
     }
     rc = walk(fs, path, NULL, &files, d);
     if (rc == 0 && files.n == 0)
-        rc = tsk_diag_error(d, NULL, "the code folder %s%s has no files", pfx,
-                            path);
+        rc = tsk_diag_error(d, NULL, "the code folder %s has no files", shown);
     if (rc == 0 && files.n > 0xffff)
-        rc = tsk_diag_error(d, NULL, "the code folder %s%s has too many "
-                            "files", pfx, path);
+        rc = tsk_diag_error(d, NULL, "the code folder %s has too many files",
+                            shown);
+    free(shown);
     if (files.n)
         qsort(files.v, files.n, sizeof(*files.v), cmp_entry);
     for (size_t i = 0; rc == 0 && i < files.n; i++)

@@ -137,11 +137,12 @@ static void add_source(struct tsk_local_lower *L,
     tsk_local__str(a, "source", f->source);
     int rc = tsk_local__source_hash_in(L->m->srcfs, path, sum);
     if (rc != 0) {
+        char *shown = tsk_srcfs_display(L->m->srcfs, path);
         tsk_diag_error(L->d, &f->source_pos,
                        "cannot read the code of "
-                       "\"%s\" at %s%s: %s",
-                       f->key, tsk_srcfs_prefix(L->m->srcfs), path,
-                       strerror(rc));
+                       "\"%s\" at %s: %s",
+                       f->key, shown, strerror(rc));
+        free(shown);
         return;
     }
     tsk_local__str(a, "source_code_hash", sum);

@@ -112,6 +112,12 @@ ts = [t for t in aas.describe_scalable_targets(ServiceNamespace="lambda")["Scala
 assert len(ts) == 10, ts
 um = [t for t in ts if t["ResourceId"] == "function:" + P + "-user_management:live"][0]
 assert (um["MinCapacity"], um["MaxCapacity"]) == (2, 20), um
+# debug: tracing on (trace_invocations, distributed_tracing), log group
+# retention; the log level is not returned by the emulator (see above)
+cfg = lam.get_function_configuration(FunctionName=P + "-order_processing")
+assert cfg["TracingConfig"]["Mode"] == "Active", cfg
+lg = c("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/" + P + "-order_processing")
+assert lg["logGroups"][0]["retentionInDays"] == 14, lg
 ps = aas.describe_scaling_policies(ServiceNamespace="lambda",
     ResourceId="function:" + P + "-user_management:live")["ScalingPolicies"]
 assert ps[0]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 0.7, ps'

@@ -44,7 +44,11 @@ This is exactly what it does:
       or unknown rule: 400 InvalidRequestException);
       Budgets UpdateBudget (X-Amz-Target AWSBudgetServiceGateway.UpdateBudget),
       done upstream as DescribeNotificationsForBudget + DeleteBudget +
-      CreateBudget(NewBudget, the same notifications).
+      CreateBudget(NewBudget, the same notifications);
+      a rule {"kind": "failed_entries", "match": ...} answers the next
+      matching EventBridge PutTargets/RemoveTargets with HTTP 200 and one
+      failed entry per target (ConcurrentModificationException), which the
+      emulator never produces.
 
   Control (not forwarded): GET /__proxy/stats -> {"connections", "requests",
   "faults": {kind: count}}; POST /__proxy/faults (JSON list, replaces the
@@ -468,10 +472,25 @@ def fake_update_budget(h, body):
     return h.reply(st, json.dumps(out if st != 200 else {}))
 
 
+def fake_failed_entries(h, body):
+    req = json.loads(body or b"{}")
+    ids = [t.get("Id") for t in req.get("Targets", [])] or req.get("Ids", [])
+    fe = [{"TargetId": i, "ErrorCode": "ConcurrentModificationException",
+           "ErrorMessage": "the rule changed while the targets were put"}
+          for i in ids]
+    h.reply(200, json.dumps({"FailedEntryCount": len(fe), "FailedEntries": fe}),
+            ctype="application/x-amz-json-1.1")
+
+
 def part2_fake(h, body):
     """Serves what the emulator lacks for the part II types; False when the
     request is not one of those."""
     path = h.path.split("?")[0]
+    target = h.headers.get("X-Amz-Target", "")
+    if target in ("AWSEvents.PutTargets", "AWSEvents.RemoveTargets") and \
+            take_rule("%s %s %s" % (h.command, h.path, target), ("failed_entries",)):
+        fake_failed_entries(h, body)
+        return True
     if h.command == "POST" and path in ("/CreateSamplingRule", "/GetSamplingRules",
                                         "/UpdateSamplingRule", "/DeleteSamplingRule"):
         fake_xray(h, body)

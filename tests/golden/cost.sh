@@ -20,6 +20,11 @@
 #   (on-demand GB-s of the stack: 200,450, inside tier 1)
 #   total                                                 = 9.899221815
 # Worker at 1024 MB doubles its duration charge: +3.33334.
+# Advice for api: capacity 5.4750438 less the duration saved by running on
+# it, 60,000 GB-s x (0.0000166667 - 0.0000097222) = 0.41667, adds 5.0584;
+# warm-up pings for 2 instances every 300 s: 17,520 x (0.0000002 +
+# 0.1 s x 0.25 GB x 0.0000166667) = 0.0108; break-even 2 x 2,628,000 x
+# 0.0000041667 / (0.12 x 0.0000069445) = 26,280,000 invocations.
 set -uo pipefail
 : "${TSK_BIN:?}" "${TSK_SRC:?}"
 PY=$(python3 -c 'import sys; print(sys.executable)')
@@ -54,6 +59,20 @@ near "$(fn_after "$work/cost.json" report monthly_after)" 0.007506015 || bad "re
 tf plan >"$work/plan.txt" || bad "plan exited $?"
 grep -q '^  Monthly estimate increases by \$9.90\.$' "$work/plan.txt" || bad "text cost line"
 grep -qE '^  total +\$0\.00 +\$9\.90 +\+\$9\.90$' "$work/plan.txt" || bad "text total row"
+sed -n '/^Monthly cost estimate/,/^  - api:/p' "$work/plan.txt" >"$work/cost.txt"
+cat >"$work/cost.want" <<'WANT'
+Monthly cost estimate (USD; AWS Lambda prices of 2026-08-22, us-east-1):
+  function       before        after       change
+  api             $0.00        $6.46       +$6.46
+  worker          $0.00        $3.43       +$3.43
+  report          $0.00        $0.01       +$0.01
+  total           $0.00        $9.90       +$9.90
+  Monthly estimate increases by $9.90.
+
+Cost advice (does not change the plan):
+  - api: provisioned concurrency (2) adds $5.06 a month at the declared 2,000,000 invocations; warm-up pings would cost $0.01. It pays for itself from 26,280,000 invocations a month (120 ms each).
+WANT
+diff -u "$work/cost.want" "$work/cost.txt" || bad "text cost section"
 tf plan -format=markdown >"$work/plan.md" || bad "plan md exited $?"
 grep -q '^\*\*Monthly estimate increases by \$9.90\*\* (\$0.00 → \$9.90 a month)$' "$work/plan.md" || bad "markdown cost line"
 tf plan -json >"$work/plan.json" || bad "plan -json exited $?"

@@ -207,6 +207,73 @@ static void test_recovery_and_all_errors(void **state)
     tsk_diags_release(&d);
 }
 
+/* "line:col " of every error of text, in order (caller frees). */
+static char *error_positions(const char *text)
+{
+    struct tsk_diags d = {0};
+    struct tsk_buf b = TSK_BUF_INIT;
+    load_diags(text, &d);
+    for (size_t i = 0; i < d.v.n; i++)
+        if (d.v.v[i].sev == TSK_SEV_ERROR)
+            tsk_buf_addf(&b, "%u:%u ", d.v.v[i].pos.line, d.v.v[i].pos.col);
+    tsk_diags_release(&d);
+    tsk_buf_adds(&b, "");
+    return tsk_buf_detach(&b, NULL);
+}
+
+#define assert_error_positions(text, want)                                     \
+    do {                                                                       \
+        char *got_ = error_positions(text);                                    \
+        if (strcmp(got_, want) != 0)                                           \
+            fail_msg("for:\n%s\nerrors at: %s\nwant:      %s", text, got_,     \
+                     want);                                                    \
+        free(got_);                                                            \
+    } while (0)
+
+/* A statement reports its first error only, whatever follows it in the
+ * statement (a syntax error, another failed operation, a bad token); the
+ * next statement reports its own. */
+static void test_one_error_per_statement(void **state)
+{
+    (void)state;
+    assert_error_positions("sum = 1-2 + 3", "1:7 ");
+    assert_error_positions("sum = 1-2 + 3\nok = 1-2\nbad = 8000-9000 * 2",
+                           "1:7 3:7 ");
+    const char *text = "a = 1-2 + 3\n"                  /* range, then + */
+                       "b = [1-2 + 3, 4 +]\n"           /* then ']' */
+                       "c = (1-2 + )\n"                 /* then ')' */
+                       "d = {h = 1-2 + 3 + , i = 2}\n"  /* then ',' */
+                       "e = $x + $y\n"                  /* two failures */
+                       "f = @query(1, $z)\n"            /* unsupported */
+                       "g = $x + \"open\n"              /* bad token */
+                       "h = 1-2\n"
+                       "i = 1 / 0 + 1 % 0\n"
+                       "blk {\n"
+                       "  j = $x $y\n"
+                       "  k = 1 + * 2\n"
+                       "  l = 2\n"
+                       "}\n"
+                       "m = @if(1, 2) + $w\n"
+                       "n = [\n"
+                       "  $v,\n"
+                       "  1 +\n"
+                       "]\n"
+                       "o = 1\n";
+    assert_error_positions(text, "1:5 2:6 3:6 4:10 5:5 6:5 7:5 9:7 11:7 "
+                                 "12:11 15:5 17:3 ");
+    struct tsk_diags d = {0};
+    struct tsk_doc *doc = NULL;
+    tsk_doc_load_string(&doc, "t.tsk", text, strlen(text), &d);
+    assert_non_null(doc);
+    assert_int_equal(tsk_doc_lookup(doc, "h.min")->u.i, 1);
+    assert_int_equal(tsk_doc_lookup(doc, "blk.l")->u.i, 2);
+    assert_int_equal(tsk_doc_lookup(doc, "o")->u.i, 1);
+    assert_null(tsk_doc_lookup(doc, "a"));
+    assert_null(tsk_doc_lookup(doc, "n"));
+    tsk_doc_free(doc);
+    tsk_diags_release(&d);
+}
+
 static void test_error_limit(void **state)
 {
     (void)state;
@@ -257,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_unsupported_functions),
         cmocka_unit_test(test_structure_errors),
         cmocka_unit_test(test_recovery_and_all_errors),
+        cmocka_unit_test(test_one_error_per_statement),
         cmocka_unit_test(test_error_limit),
         cmocka_unit_test(test_printed_format),
     };

@@ -41,6 +41,63 @@ static void test_concatenation(void **state)
     tsk_buf_release(&b);
 }
 
+/* A long chain of '+' stays linear: 100,000 terms (quadratic copying took
+ * minutes and gigabytes here). Only "it finishes" is asserted about time. */
+static void test_long_concatenation_chain(void **state)
+{
+    (void)state;
+    enum { TERMS = 100000 };
+    struct tsk_buf src = TSK_BUF_INIT, want = TSK_BUF_INIT;
+    tsk_buf_adds(&src, "x = \"<\"");
+    tsk_buf_adds(&want, "{\"x\":\"<");
+    for (int i = 0; i < TERMS; i++) {
+        /* strings, with a number every so often */
+        if (i % 1000 == 999) {
+            tsk_buf_addf(&src, " + %d", i);
+            tsk_buf_addf(&want, "%d", i);
+        } else {
+            tsk_buf_addf(&src, " + \"%c%c\"", 'a' + i % 26, '0' + i % 10);
+            tsk_buf_addf(&want, "%c%c", 'a' + i % 26, '0' + i % 10);
+        }
+    }
+    tsk_buf_adds(&src, " + \">\"\ny = x + \"!\"\n");
+    tsk_buf_adds(&want, ">\"");
+    char *got = eval_json_n(src.ptr, src.len);
+    assert_non_null(got);
+    /* x is whole, and y (which extends it) left it unchanged */
+    assert_true(strlen(got) > want.len);
+    assert_memory_equal(got, want.ptr, want.len);
+    assert_int_equal(strncmp(got + want.len, ",\"y\":\"<a0b1", 11), 0);
+    size_t n = strlen(got);
+    assert_string_equal(got + n - 4, ">!\"}");
+    free(got);
+    tsk_buf_release(&src);
+    tsk_buf_release(&want);
+}
+
+/* A result extended in place is never one that was stored, passed on or
+ * taken apart: each of these values keeps its text. */
+static void test_concatenation_never_changes_stored_strings(void **state)
+{
+    (void)state;
+    assert_json("$g = \"a\" + \"b\"\nu = $g + \"c\"\nv = $g",
+                "{\"u\":\"abc\",\"v\":\"ab\"}");
+    assert_json("t = { k = \"a\" + \"b\", l = 1 }\nw = t.k + \"d\"\nt2 = t",
+                "{\"t\":{\"k\":\"ab\",\"l\":1},\"w\":\"abd\","
+                "\"t2\":{\"k\":\"ab\",\"l\":1}}");
+    assert_json("arr = [\"a\" + \"b\", \"c\" + \"d\"]\nq = arr[0] + \"z\"\n"
+                "r = arr[1] + arr[0]\ns = arr",
+                "{\"arr\":[\"ab\",\"cd\"],\"q\":\"abz\",\"r\":\"cdab\","
+                "\"s\":[\"ab\",\"cd\"]}");
+    assert_json("a = (\"a\" + \"b\") + (\"c\" + \"d\") + \"e\"\n"
+                "b = @string(\"upper\", \"a\" + \"b\") + \"c\"\n"
+                "c = @if(true, \"a\" + \"b\", \"z\") + \"c\"\n"
+                "d = (\"x\" + \"y\") == (\"x\" + \"y\" + \"\")\n"
+                "e = 1 + 2 + \"a\" + 1.5 + true",
+                "{\"a\":\"abcde\",\"b\":\"ABc\",\"c\":\"abc\",\"d\":true,"
+                "\"e\":\"3a1.5true\"}");
+}
+
 static void test_comparisons_and_logic(void **state)
 {
     (void)state;
@@ -200,6 +257,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arithmetic),
         cmocka_unit_test(test_concatenation),
+        cmocka_unit_test(test_long_concatenation_chain),
+        cmocka_unit_test(test_concatenation_never_changes_stored_strings),
         cmocka_unit_test(test_comparisons_and_logic),
         cmocka_unit_test(test_ternary),
         cmocka_unit_test(test_postfix),

@@ -81,7 +81,7 @@ static void test_no_tsk_files(void **state)
     char sub[128];
     assert_non_null(mkdtemp(dir));
     write_file(dir, "README.md", "# not configuration\n");
-    write_file(dir, ".tsk", "x = 1\n");     /* no name before .tsk */
+    write_file(dir, ".tsk", "x = 1\n"); /* no name before .tsk */
     write_file(dir, "main.tsk.bak", "x = 1\n");
     snprintf(sub, sizeof(sub), "%s/nested.tsk", dir);
     assert_int_equal(mkdir(sub, 0700), 0); /* a folder, not a file */

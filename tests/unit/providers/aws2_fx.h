@@ -100,15 +100,14 @@ static void delete_gone(struct fx *f, const char *tname, const char *id,
                         const cJSON *prior)
 {
     struct tsk_rcall c = {f->p, "x.y", "teststack"};
-    assert_int_equal(type(tname)->delete(&c, id, prior, &f->d), 0);
-    assert_int_equal(type(tname)->delete(&c, id, prior, &f->d), 0);
+    assert_int_equal(type(tname)->delete (&c, id, prior, &f->d), 0);
+    assert_int_equal(type(tname)->delete (&c, id, prior, &f->d), 0);
     print_diags(f);
     cJSON *again = read_obj(f, tname, id, prior);
     assert_null(again);
 }
 
-static inline void assert_str(const cJSON *o, const char *k,
-                              const char *want)
+static inline void assert_str(const cJSON *o, const char *k, const char *want)
 {
     const char *v = aws__jstr(o, k);
     if (!v || strcmp(v, want) != 0)
@@ -169,7 +168,8 @@ static int fx_setup(void **state, const char *tag)
         "{\"name\":\"%s-role\",\"assume_role_policy\":\"{\\\"Version\\\":"
         "\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\","
         "\\\"Principal\\\":{\\\"Service\\\":\\\"lambda.amazonaws.com\\\"},"
-        "\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}\"}", f->pfx);
+        "\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}\"}",
+        f->pfx);
     f->role_id = create(f, "aws_iam_role", "aws_iam_role.fn", js, &out);
     char *role = tsk_xstrdup(aws__jstr(out, "arn"));
     cJSON_Delete(out);
@@ -178,9 +178,10 @@ static int fx_setup(void **state, const char *tag)
     js = tsk_xasprintf(
         "{\"function_name\":\"%s\",\"role\":\"%s\",\"handler\":\"app.handler\","
         "\"runtime\":\"python3.12\",\"memory_size\":128,\"timeout\":30,"
-        "\"filename\":\"%s\"}", f->fn_name, role, f->dir);
-    f->fn_id = create(f, "aws_lambda_function", "aws_lambda_function.fn", js,
-                      &out);
+        "\"filename\":\"%s\"}",
+        f->fn_name, role, f->dir);
+    f->fn_id =
+        create(f, "aws_lambda_function", "aws_lambda_function.fn", js, &out);
     f->fn_arn = tsk_xstrdup(aws__jstr(out, "arn"));
     cJSON_Delete(out);
     free(js);
@@ -196,9 +197,9 @@ static int fx_teardown(void **state)
         return 0;
     struct tsk_rcall c = {f->p, "x.y", "teststack"};
     if (f->fn_id)
-        type("aws_lambda_function")->delete(&c, f->fn_id, NULL, &f->d);
+        type("aws_lambda_function")->delete (&c, f->fn_id, NULL, &f->d);
     if (f->role_id)
-        type("aws_iam_role")->delete(&c, f->role_id, NULL, &f->d);
+        type("aws_iam_role")->delete (&c, f->role_id, NULL, &f->d);
     print_diags(f);
     tsk_provider_aws.close(f->p);
     char *cmd = tsk_xasprintf("rm -rf '%s'", f->dir);

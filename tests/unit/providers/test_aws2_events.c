@@ -8,8 +8,14 @@
  */
 #include "aws2_fx.h"
 
-static int setup(void **state) { return fx_setup(state, "tev"); }
-static int teardown(void **state) { return fx_teardown(state); }
+static int setup(void **state)
+{
+    return fx_setup(state, "tev");
+}
+static int teardown(void **state)
+{
+    return fx_teardown(state);
+}
 
 static void test_aws2_events__bus_rule_target(void **state)
 {
@@ -34,7 +40,8 @@ static void test_aws2_events__bus_rule_target(void **state)
     js = tsk_xasprintf("{\"name\":\"%s-r\",\"event_bus_name\":\"%s-bus\","
                        "\"event_pattern\":\"{\\\"source\\\":[\\\"shop\\\"],"
                        "\\\"detail-type\\\":[\\\"Ordered\\\"]}\",\"state\":"
-                       "\"ENABLED\"}", f->pfx, f->pfx);
+                       "\"ENABLED\"}",
+                       f->pfx, f->pfx);
     char *rule_id = create(f, "aws_cloudwatch_event_rule",
                            "aws_cloudwatch_event_rule.r", js, &rule);
     cJSON *want = parse(js);
@@ -66,7 +73,8 @@ static void test_aws2_events__bus_rule_target(void **state)
         "{\"rule\":\"%s-r\",\"event_bus_name\":\"%s-bus\",\"target_id\":"
         "\"fn\",\"arn\":\"%s\",\"retry_policy\":{\"maximum_event_age_in_"
         "seconds\":86400,\"maximum_retry_attempts\":7},\"dead_letter_arn\":"
-        "\"%s\"}", f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
+        "\"%s\"}",
+        f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
     char *tg_id = create(f, "aws_cloudwatch_event_target",
                          "aws_cloudwatch_event_target.t", js, &tg);
     want = parse(js);
@@ -79,7 +87,8 @@ static void test_aws2_events__bus_rule_target(void **state)
         "\"fn\",\"arn\":\"%s\",\"input\":\"{\\\"warmup\\\":true}\","
         "\"retry_policy\":{\"maximum_event_age_in_seconds\":86400,"
         "\"maximum_retry_attempts\":0},\"dead_letter_arn\":"
-        "\"%s\"}", f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
+        "\"%s\"}",
+        f->pfx, f->pfx, f->fn_arn, aws__jstr(q, "arn"));
     cJSON *tg2 = update(f, "aws_cloudwatch_event_target",
                         "aws_cloudwatch_event_target.t", tg_id, tg, js);
     want = parse(js);
@@ -98,8 +107,8 @@ static void test_aws2_events__bus_rule_target(void **state)
         "\\\":{\\\"Service\\\":\\\"events.amazonaws.com\\\"},\\\"Action\\\":"
         "\\\"sqs:SendMessage\\\",\\\"Resource\\\":\\\"%s\\\"}]}\"}",
         q_id, aws__jstr(q, "arn"));
-    char *qp_id = create(f, "aws_sqs_queue_policy", "aws_sqs_queue_policy.p",
-                         js, &qp);
+    char *qp_id =
+        create(f, "aws_sqs_queue_policy", "aws_sqs_queue_policy.p", js, &qp);
     want = parse(js);
     assert_subset(qp, want);
     cJSON_Delete(want);
@@ -109,11 +118,13 @@ static void test_aws2_events__bus_rule_target(void **state)
     /* a target that cannot be put is reported, naming the rule's problem */
     struct tsk_rcall c = {f->p, "aws_cloudwatch_event_target.bad", "s"};
     char *id = NULL;
-    cJSON *out = NULL, *bad = parse("{\"rule\":\"no-such-rule-tsk\","
-                                    "\"target_id\":\"x\",\"arn\":"
-                                    "\"arn:aws:lambda:us-east-1:1:function:x\"}");
-    assert_int_not_equal(type("aws_cloudwatch_event_target")
-                             ->create(&c, bad, &id, &out, &f->d), 0);
+    cJSON *out = NULL,
+          *bad = parse("{\"rule\":\"no-such-rule-tsk\","
+                       "\"target_id\":\"x\",\"arn\":"
+                       "\"arn:aws:lambda:us-east-1:1:function:x\"}");
+    assert_int_not_equal(
+        type("aws_cloudwatch_event_target")->create(&c, bad, &id, &out, &f->d),
+        0);
     assert_true(f->d.nerr > 0);
     assert_null(id);
     tsk_diags_release(&f->d);
@@ -124,7 +135,7 @@ static void test_aws2_events__bus_rule_target(void **state)
     delete_gone(f, "aws_cloudwatch_event_rule", rule_id, rule2);
     delete_gone(f, "aws_cloudwatch_event_bus", bus_id, bus2);
     struct tsk_rcall qc = {f->p, "aws_sqs_queue.dlq", "teststack"};
-    assert_int_equal(type("aws_sqs_queue")->delete(&qc, q_id, q, &f->d), 0);
+    assert_int_equal(type("aws_sqs_queue")->delete (&qc, q_id, q, &f->d), 0);
     cJSON_Delete(bus);
     cJSON_Delete(bus2);
     cJSON_Delete(rule);
@@ -159,7 +170,8 @@ static void test_aws2_events__schedule_permission(void **state)
     free(name);
     js = tsk_xasprintf("{\"name\":\"%s-warm\",\"event_bus_name\":\"default\","
                        "\"schedule_expression\":\"rate(10 minutes)\","
-                       "\"state\":\"ENABLED\"}", f->pfx);
+                       "\"state\":\"ENABLED\"}",
+                       f->pfx);
     cJSON *rule2 = update(f, "aws_cloudwatch_event_rule",
                           "aws_cloudwatch_event_rule.w", rule_id, rule, js);
     assert_str(rule2, "schedule_expression", "rate(10 minutes)");
@@ -168,9 +180,10 @@ static void test_aws2_events__schedule_permission(void **state)
     js = tsk_xasprintf("{\"statement_id\":\"events-%s-warm\",\"action\":"
                        "\"lambda:InvokeFunction\",\"function_name\":\"%s\","
                        "\"principal\":\"events.amazonaws.com\",\"source_arn\":"
-                       "\"%s\"}", f->pfx, f->fn_name, aws__jstr(rule2, "arn"));
-    char *pm_id = create(f, "aws_lambda_permission",
-                         "aws_lambda_permission.w", js, &pm);
+                       "\"%s\"}",
+                       f->pfx, f->fn_name, aws__jstr(rule2, "arn"));
+    char *pm_id =
+        create(f, "aws_lambda_permission", "aws_lambda_permission.w", js, &pm);
     want = parse(js);
     assert_subset(pm, want);
     cJSON_Delete(want);
@@ -181,8 +194,9 @@ static void test_aws2_events__schedule_permission(void **state)
     /* a malformed id is an error, not a crash */
     struct tsk_rcall c = {f->p, "aws_lambda_permission.x", "s"};
     cJSON *out = NULL;
-    assert_int_not_equal(type("aws_lambda_permission")
-                             ->read(&c, "no-slash", NULL, &out, &f->d), 0);
+    assert_int_not_equal(
+        type("aws_lambda_permission")->read(&c, "no-slash", NULL, &out, &f->d),
+        0);
     assert_null(out);
     tsk_diags_release(&f->d);
     memset(&f->d, 0, sizeof(f->d));

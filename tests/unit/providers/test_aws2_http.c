@@ -9,8 +9,14 @@
  */
 #include "aws2_fx.h"
 
-static int setup(void **state) { return fx_setup(state, "thttp"); }
-static int teardown(void **state) { return fx_teardown(state); }
+static int setup(void **state)
+{
+    return fx_setup(state, "thttp");
+}
+static int teardown(void **state)
+{
+    return fx_teardown(state);
+}
 
 static void test_aws2_http__api_pieces(void **state)
 {
@@ -19,16 +25,18 @@ static void test_aws2_http__api_pieces(void **state)
     char *js = tsk_xasprintf(
         "{\"name\":\"%s-api\",\"protocol_type\":\"HTTP\",\"cors_configuration"
         "\":{\"allow_headers\":[\"authorization\"],\"allow_methods\":[\"*\"],"
-        "\"allow_origins\":[\"*\"]},\"tags\":{\"team\":\"a\"}}", f->pfx);
-    char *api_id = create(f, "aws_apigatewayv2_api", "aws_apigatewayv2_api.a",
-                          js, &api);
+        "\"allow_origins\":[\"*\"]},\"tags\":{\"team\":\"a\"}}",
+        f->pfx);
+    char *api_id =
+        create(f, "aws_apigatewayv2_api", "aws_apigatewayv2_api.a", js, &api);
     cJSON *want = parse(js);
     assert_subset(api, want);
     cJSON_Delete(want);
     assert_non_null(strstr(aws__jstr(api, "invoke_source_arn"), "/*/*"));
     free(js);
     js = tsk_xasprintf("{\"name\":\"%s-api2\",\"protocol_type\":\"HTTP\","
-                       "\"tags\":{\"team\":\"b\"}}", f->pfx);
+                       "\"tags\":{\"team\":\"b\"}}",
+                       f->pfx);
     cJSON *api2 = update(f, "aws_apigatewayv2_api", "aws_apigatewayv2_api.a",
                          api_id, api, js);
     want = parse(js);
@@ -39,8 +47,8 @@ static void test_aws2_http__api_pieces(void **state)
 
     js = tsk_xasprintf("{\"api_id\":\"%s\",\"integration_type\":\"AWS_PROXY\","
                        "\"integration_uri\":\"%s\",\"integration_method\":"
-                       "\"POST\",\"payload_format_version\":\"2.0\"}", api_id,
-                       f->fn_arn);
+                       "\"POST\",\"payload_format_version\":\"2.0\"}",
+                       api_id, f->fn_arn);
     char *in_id = create(f, "aws_apigatewayv2_integration",
                          "aws_apigatewayv2_integration.i", js, &in);
     want = parse(js);
@@ -49,8 +57,8 @@ static void test_aws2_http__api_pieces(void **state)
     free(js);
     js = tsk_xasprintf("{\"api_id\":\"%s\",\"integration_type\":\"AWS_PROXY\","
                        "\"integration_uri\":\"%s\",\"integration_method\":"
-                       "\"POST\",\"payload_format_version\":\"1.0\"}", api_id,
-                       f->fn_arn);
+                       "\"POST\",\"payload_format_version\":\"1.0\"}",
+                       api_id, f->fn_arn);
     cJSON *in2 = update(f, "aws_apigatewayv2_integration",
                         "aws_apigatewayv2_integration.i", in_id, in, js);
     assert_str(in2, "payload_format_version", "1.0");
@@ -60,7 +68,8 @@ static void test_aws2_http__api_pieces(void **state)
         "{\"api_id\":\"%s\",\"authorizer_type\":\"JWT\",\"name\":\"cognito\","
         "\"identity_sources\":[\"$request.header.Authorization\"],"
         "\"jwt_configuration\":{\"audience\":[\"web\"],\"issuer\":"
-        "\"https://issuer.example.com/pool\"}}", api_id);
+        "\"https://issuer.example.com/pool\"}}",
+        api_id);
     char *az_id = create(f, "aws_apigatewayv2_authorizer",
                          "aws_apigatewayv2_authorizer.c", js, &az);
     want = parse(js);
@@ -71,7 +80,8 @@ static void test_aws2_http__api_pieces(void **state)
         "{\"api_id\":\"%s\",\"authorizer_type\":\"JWT\",\"name\":\"cognito\","
         "\"identity_sources\":[\"$request.header.Authorization\"],"
         "\"jwt_configuration\":{\"audience\":[\"web\",\"app\"],\"issuer\":"
-        "\"https://issuer.example.com/pool\"}}", api_id);
+        "\"https://issuer.example.com/pool\"}}",
+        api_id);
     cJSON *az2 = update(f, "aws_apigatewayv2_authorizer",
                         "aws_apigatewayv2_authorizer.c", az_id, az, js);
     want = parse(js);
@@ -81,8 +91,8 @@ static void test_aws2_http__api_pieces(void **state)
 
     js = tsk_xasprintf("{\"api_id\":\"%s\",\"route_key\":\"ANY /fn/{proxy+}\","
                        "\"target\":\"%s\",\"authorization_type\":\"JWT\","
-                       "\"authorizer_id\":\"%s\"}", api_id,
-                       aws__jstr(in2, "route_target"),
+                       "\"authorizer_id\":\"%s\"}",
+                       api_id, aws__jstr(in2, "route_target"),
                        aws__jstr(az2, "authorizer_id"));
     char *rt_id = create(f, "aws_apigatewayv2_route",
                          "aws_apigatewayv2_route.r", js, &rt);
@@ -92,11 +102,11 @@ static void test_aws2_http__api_pieces(void **state)
     free(js);
     js = tsk_xasprintf("{\"api_id\":\"%s\",\"route_key\":\"GET /fn\","
                        "\"target\":\"%s\",\"authorization_type\":\"JWT\","
-                       "\"authorizer_id\":\"%s\"}", api_id,
-                       aws__jstr(in2, "route_target"),
+                       "\"authorizer_id\":\"%s\"}",
+                       api_id, aws__jstr(in2, "route_target"),
                        aws__jstr(az2, "authorizer_id"));
-    cJSON *rt2 = update(f, "aws_apigatewayv2_route",
-                        "aws_apigatewayv2_route.r", rt_id, rt, js);
+    cJSON *rt2 = update(f, "aws_apigatewayv2_route", "aws_apigatewayv2_route.r",
+                        rt_id, rt, js);
     assert_str(rt2, "route_key", "GET /fn");
     free(js);
     cJSON *imp = read_obj(f, "aws_apigatewayv2_route", rt_id, NULL);
@@ -104,7 +114,8 @@ static void test_aws2_http__api_pieces(void **state)
     cJSON_Delete(imp);
 
     js = tsk_xasprintf("{\"api_id\":\"%s\",\"name\":\"$default\","
-                       "\"auto_deploy\":true}", api_id);
+                       "\"auto_deploy\":true}",
+                       api_id);
     char *st_id = create(f, "aws_apigatewayv2_stage",
                          "aws_apigatewayv2_stage.s", js, &st);
     want = parse(js);
@@ -114,21 +125,23 @@ static void test_aws2_http__api_pieces(void **state)
 
     /* the permission API Gateway needs */
     cJSON *pm = NULL;
-    js = tsk_xasprintf("{\"statement_id\":\"apigw-%s\",\"action\":"
-                       "\"lambda:InvokeFunction\",\"function_name\":\"%s\","
-                       "\"principal\":\"apigateway.amazonaws.com\","
-                       "\"source_arn\":\"%s\"}", f->pfx, f->fn_name,
-                       aws__jstr(api2, "invoke_source_arn"));
-    char *pm_id = create(f, "aws_lambda_permission", "aws_lambda_permission.h",
-                         js, &pm);
+    js =
+        tsk_xasprintf("{\"statement_id\":\"apigw-%s\",\"action\":"
+                      "\"lambda:InvokeFunction\",\"function_name\":\"%s\","
+                      "\"principal\":\"apigateway.amazonaws.com\","
+                      "\"source_arn\":\"%s\"}",
+                      f->pfx, f->fn_name, aws__jstr(api2, "invoke_source_arn"));
+    char *pm_id =
+        create(f, "aws_lambda_permission", "aws_lambda_permission.h", js, &pm);
     assert_str(pm, "principal", "apigateway.amazonaws.com");
     free(js);
 
     /* a malformed child id is an error that names the form */
     struct tsk_rcall c = {f->p, "aws_apigatewayv2_route.x", "s"};
     cJSON *out = NULL;
-    assert_int_not_equal(type("aws_apigatewayv2_route")
-                             ->read(&c, "noslash", NULL, &out, &f->d), 0);
+    assert_int_not_equal(
+        type("aws_apigatewayv2_route")->read(&c, "noslash", NULL, &out, &f->d),
+        0);
     tsk_diags_release(&f->d);
     memset(&f->d, 0, sizeof(f->d));
 
@@ -151,8 +164,12 @@ static long s3_call(struct fx *f, const char *method, const char *path,
                     const char *query, const char *body, char **out)
 {
     struct tsk_aws_resp r;
-    struct tsk_aws_req req = {.service = "s3", .op = "S3", .method = method,
-                              .path = path, .query = query, .body = body,
+    struct tsk_aws_req req = {.service = "s3",
+                              .op = "S3",
+                              .method = method,
+                              .path = path,
+                              .query = query,
+                              .body = body,
                               .body_len = body ? strlen(body) : 0};
     int rc = tsk_aws_call(f->p->aws, &req, &r, &f->d);
     print_diags(f);
@@ -182,7 +199,8 @@ static void test_aws2_http__bucket_notification(void **state)
     char *js = tsk_xasprintf(
         "{\"bucket\":\"%s\",\"lambda_function\":[{\"id\":\"ours\","
         "\"function_name\":\"%s\",\"events\":[\"s3:ObjectCreated:*\"],"
-        "\"filter_prefix\":\"in/\"}]}", bucket, f->fn_name);
+        "\"filter_prefix\":\"in/\"}]}",
+        bucket, f->fn_name);
     char *id = create(f, "aws_s3_bucket_notification",
                       "aws_s3_bucket_notification.b", js, &nt);
     cJSON *want = parse(js);
@@ -192,7 +210,8 @@ static void test_aws2_http__bucket_notification(void **state)
     js = tsk_xasprintf(
         "{\"bucket\":\"%s\",\"lambda_function\":[{\"id\":\"ours\","
         "\"function_name\":\"%s\",\"events\":[\"s3:ObjectCreated:*\","
-        "\"s3:ObjectRemoved:*\"]}]}", bucket, f->fn_name);
+        "\"s3:ObjectRemoved:*\"]}]}",
+        bucket, f->fn_name);
     cJSON *nt2 = update(f, "aws_s3_bucket_notification",
                         "aws_s3_bucket_notification.b", id, nt, js);
     want = parse(js);
@@ -206,22 +225,20 @@ static void test_aws2_http__bucket_notification(void **state)
     free(doc);
     /* import (no prior) shows every Lambda entry of the bucket */
     cJSON *imp = read_obj(f, "aws_s3_bucket_notification", id, NULL);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(imp,
-                                                            "lambda_function")),
-                     2);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItem(imp, "lambda_function")), 2);
     cJSON_Delete(imp);
     struct tsk_rcall c = {f->p, "x.y", "teststack"};
-    assert_int_equal(type("aws_s3_bucket_notification")
-                         ->delete(&c, id, nt2, &f->d), 0);
+    assert_int_equal(
+        type("aws_s3_bucket_notification")->delete (&c, id, nt2, &f->d), 0);
     print_diags(f);
     assert_int_equal(s3_call(f, "GET", path, "notification", NULL, &doc), 200);
     assert_non_null(strstr(doc, "<Id>theirs</Id>"));
     assert_null(strstr(doc, "<Id>ours</Id>"));
     free(doc);
     cJSON *gone = read_obj(f, "aws_s3_bucket_notification", id, nt2);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(gone,
-                                                            "lambda_function")),
-                     0);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItem(gone, "lambda_function")), 0);
     cJSON_Delete(gone);
     assert_int_equal(s3_call(f, "DELETE", path, NULL, NULL, NULL), 204);
     cJSON_Delete(nt);

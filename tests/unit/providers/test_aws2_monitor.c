@@ -5,13 +5,16 @@
  * the budget's UpdateBudget and aws_xray_sampling_rule, which the emulator
  * lacks, through the fault proxy (tests/fakes/aws_fault_proxy.py, started
  * here; AWS_ENDPOINT_URL_BUDGETS / _XRAY point at it, everything else
- * goes to the emulator).
+ * goes to the emulator). The proxy also makes EventBridge answer
+ * PutTargets/RemoveTargets with per-entry failures (which the emulator
+ * never does), to check that each failed entry is reported.
  */
 #include "aws2_fx.h"
 
 #include <signal.h>
 
 static long proxy_pid;
+static char proxy_url[64];
 
 static int setup(void **state)
 {
@@ -57,7 +60,8 @@ static int setup(void **state)
         fprintf(stderr, "the fault proxy did not start\n");
         return -1;
     }
-    char *url = tsk_xasprintf("http://127.0.0.1:%d", atoi(buf));
+    snprintf(proxy_url, sizeof(proxy_url), "http://127.0.0.1:%d", atoi(buf));
+    char *url = tsk_xstrdup(proxy_url);
     setenv("AWS_ENDPOINT_URL_BUDGETS", url, 1);
     setenv("AWS_ENDPOINT_URL_XRAY", url, 1);
     free(url);
@@ -127,19 +131,18 @@ static void test_aws2_monitor__budget(void **state)
     /* a notification threshold changes (the emulator), then the amount
      * (UpdateBudget: the proxy) */
     js = tsk_xasprintf(fmt, f->pfx, 50, 90);
-    cJSON *b2 = update(f, "aws_budgets_budget", "aws_budgets_budget.b", id, b,
-                       js);
+    cJSON *b2 =
+        update(f, "aws_budgets_budget", "aws_budgets_budget.b", id, b, js);
     want = parse(js);
     assert_subset(b2, want);
     cJSON_Delete(want);
     free(js);
     js = tsk_xasprintf(fmt, f->pfx, 75, 90);
-    cJSON *b3 = update(f, "aws_budgets_budget", "aws_budgets_budget.b", id, b2,
-                       js);
+    cJSON *b3 =
+        update(f, "aws_budgets_budget", "aws_budgets_budget.b", id, b2, js);
     assert_int_equal((int)aws__jnum(b3, "limit_amount", 0), 75);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(b3,
-                                                            "notification")),
-                     2);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItem(b3, "notification")), 2);
     free(js);
     delete_gone(f, "aws_budgets_budget", id, b3);
     cJSON_Delete(b);
@@ -198,8 +201,8 @@ static void test_aws2_monitor__scaling_and_sampling(void **state)
         "\"*\",\"host\":\"*\",\"http_method\":\"*\",\"url_path\":\"*\","
         "\"resource_arn\":\"*\",\"version\":1}";
     js = tsk_xasprintf(xfmt, f->pfx, "0.05", f->pfx);
-    char *xid = create(f, "aws_xray_sampling_rule", "aws_xray_sampling_rule.s",
-                       js, &x);
+    char *xid =
+        create(f, "aws_xray_sampling_rule", "aws_xray_sampling_rule.s", js, &x);
     want = parse(js);
     assert_subset(x, want);
     cJSON_Delete(want);
@@ -220,12 +223,72 @@ static void test_aws2_monitor__scaling_and_sampling(void **state)
     free(xid);
 }
 
+/* EventBridge through the proxy, which fails every entry of the next
+ * PutTargets and RemoveTargets. */
+static void test_aws2_monitor__target_entry_failures(void **state)
+{
+    struct fx *f = *state;
+    cJSON *rule = NULL, *tg = NULL;
+    char *cmd = tsk_xasprintf(
+        "curl -fsS -X POST --data-binary '[{\"kind\": \"failed_entries\", "
+        "\"match\": \"AWSEvents.PutTargets\"}, {\"kind\": "
+        "\"failed_entries\", \"match\": \"AWSEvents.RemoveTargets\"}]' "
+        "%s/__proxy/faults >/dev/null",
+        proxy_url);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    setenv("AWS_ENDPOINT_URL_EVENTBRIDGE", proxy_url, 1);
+    char *js = tsk_xasprintf("{\"name\":\"%s-fe\",\"event_bus_name\":"
+                             "\"default\",\"schedule_expression\":"
+                             "\"rate(1 hour)\"}",
+                             f->pfx);
+    char *rid = create(f, "aws_cloudwatch_event_rule",
+                       "aws_cloudwatch_event_rule.fe", js, &rule);
+    free(js);
+    js = tsk_xasprintf("{\"rule\":\"%s-fe\",\"target_id\":\"fn\","
+                       "\"arn\":\"%s\"}",
+                       f->pfx, f->fn_arn);
+    cJSON *p = parse(js);
+    struct tsk_rcall c = {f->p, "aws_cloudwatch_event_target.fe", "s"};
+    char *id = NULL;
+    assert_int_not_equal(
+        type("aws_cloudwatch_event_target")->create(&c, p, &id, &tg, &f->d), 0);
+    assert_null(id);
+    struct tsk_buf all = TSK_BUF_INIT;
+    for (size_t i = 0; i < f->d.v.n; i++)
+        tsk_buf_adds(&all, f->d.v.v[i].summary);
+    assert_non_null(strstr(all.ptr, "PutTargets failed for target fn"));
+    assert_non_null(strstr(all.ptr, "ConcurrentModificationException"));
+    tsk_buf_release(&all);
+    tsk_diags_release(&f->d);
+    memset(&f->d, 0, sizeof(f->d));
+    /* now for real, then a RemoveTargets that fails per entry */
+    char *tid = create(f, "aws_cloudwatch_event_target",
+                       "aws_cloudwatch_event_target.fe", js, &tg);
+    assert_int_not_equal(
+        type("aws_cloudwatch_event_target")->delete (&c, tid, tg, &f->d), 0);
+    assert_true(f->d.nerr > 0);
+    assert_non_null(strstr(f->d.v.v[0].summary, "RemoveTargets failed"));
+    tsk_diags_release(&f->d);
+    memset(&f->d, 0, sizeof(f->d));
+    unsetenv("AWS_ENDPOINT_URL_EVENTBRIDGE");
+    delete_gone(f, "aws_cloudwatch_event_target", tid, tg);
+    delete_gone(f, "aws_cloudwatch_event_rule", rid, rule);
+    cJSON_Delete(p);
+    cJSON_Delete(rule);
+    cJSON_Delete(tg);
+    free(js);
+    free(rid);
+    free(tid);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_aws2_monitor__alarm),
         cmocka_unit_test(test_aws2_monitor__budget),
         cmocka_unit_test(test_aws2_monitor__scaling_and_sampling),
+        cmocka_unit_test(test_aws2_monitor__target_entry_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,336 @@
+/*
+ * test_aws2_lower.c - lowering of the part II families to AWS types: a
+ * custom bus (rules on it, their ARNs in the DLQ policy) versus the
+ * default one (no bus node), handler targets with retries unchanged
+ * (0 stays 0) and the DLQ, the backoff warning, schedules and warm-up
+ * (interval rounded up to whole minutes with a warning, concurrency in the
+ * input), one HTTP API with routes behind the JWT authorizer, one bucket
+ * notification merging two functions, alarms, budgets, sampling and
+ * autoscaling; every graph passes the schema checks. No emulator needed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "planner/graph.h"
+#include "planner/model.h"
+#include "providers/aws/internal.h"
+
+struct low {
+    struct tsk_doc *doc;
+    struct tsk_model *m;
+    struct tsk_graph g;
+    struct tsk_diags d;
+    int rc;
+};
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/tsk-aws2l-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    char *p = tsk_xasprintf("%s/app.py", dir);
+    FILE *f = fopen(p, "w");
+    free(p);
+    if (!f)
+        return -1;
+    fputs("def handler(e, c): return 1\n", f);
+    fclose(f);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char *cmd = tsk_xasprintf("rm -rf '%s'", dir);
+    int rc = system(cmd);
+    free(cmd);
+    return rc == 0 ? 0 : -1;
+}
+
+/* Loads text (each %s is the code folder), lowers and checks it. */
+static void lower(struct low *l, const char *fmt)
+{
+    memset(l, 0, sizeof(*l));
+    struct tsk_buf t = TSK_BUF_INIT;
+    for (const char *p = fmt; *p; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            tsk_buf_adds(&t, dir);
+            p++;
+        } else {
+            tsk_buf_addch(&t, *p);
+        }
+    }
+    assert_int_equal(tsk_doc_load_string(&l->doc, "t.tsk", t.ptr, t.len, &l->d),
+                     0);
+    tsk_buf_release(&t);
+    int mrc = tsk_model_build(&l->m, l->doc, &l->d);
+    if (mrc)
+        tsk_diags_print(&l->d, stderr, 0);
+    assert_int_equal(mrc, 0);
+    tsk_graph_init(&l->g, &tsk_provider_aws, "stack");
+    l->rc = tsk_aws_lower(l->m, &l->g, &l->d);
+    if (l->rc)
+        tsk_diags_print(&l->d, stderr, 0);
+    assert_int_equal(l->rc, 0);
+    uint32_t *order = NULL;
+    int crc = tsk_graph_check(&l->g, &order, &l->d);
+    if (crc)
+        tsk_diags_print(&l->d, stderr, 0);
+    assert_int_equal(crc, 0);
+    free(order);
+}
+
+static void done(struct low *l)
+{
+    tsk_graph_free(&l->g);
+    tsk_model_free(l->m);
+    tsk_diags_release(&l->d);
+    tsk_doc_free(l->doc);
+}
+
+static const cJSON *attrs(struct low *l, const char *addr)
+{
+    uint32_t n = tsk_graph_find(&l->g, addr);
+    if (n == UINT32_MAX)
+        fail_msg("no node %s", addr);
+    return l->g.nodes.v[n].attrs;
+}
+
+static const char *ref_target(struct low *l, const char *addr, const char *a)
+{
+    uint32_t n = tsk_graph_find(&l->g, addr);
+    assert_int_not_equal(n, UINT32_MAX);
+    const struct tsk_ref *r = tsk_graph_ref_of(&l->g, n, a);
+    return r ? l->g.nodes.v[r->target].addr : NULL;
+}
+
+static int count(struct low *l, const char *type)
+{
+    int n = 0;
+    for (size_t i = 0; i < l->g.nodes.n; i++)
+        n += strcmp(l->g.nodes.v[i].type, type) == 0;
+    return n;
+}
+
+static int warned(struct low *l, const char *text)
+{
+    for (size_t i = 0; i < l->d.v.n; i++)
+        if (strstr(l->d.v.v[i].summary, text))
+            return 1;
+    return 0;
+}
+
+static const char *routing =
+    "[serverless_architecture]\n"
+    "provider = \"aws\"\n"
+    "service = \"svc\"\n"
+    "runtime = \"python:3.12\"\n"
+    "region = \"eu-west-1\"\n"
+    "[serverless_architecture.functions]\n"
+    "api = { handler = \"app.handler\", source = \"%s\", events = [\"http\", "
+    "\"s3\", \"nightly\"] }\n"
+    "img = { handler = \"app.handler\", source = \"%s\", events = [\"s3\"] }\n"
+    "[serverless_architecture.events]\n"
+    "http = { cors = true, authorizer = \"jwt\" }\n"
+    "s3 = { bucket = \"uploads\", events = [\"s3:ObjectCreated:*\"] }\n"
+    "nightly = { type = \"schedule\", schedule = \"cron(0 1 * * ? *)\" }\n"
+    "[serverless_architecture.authorizers]\n"
+    "jwt = { type = \"jwt\", issuer = \"https://id.example.com\", "
+    "audience = [\"web\"] }\n"
+    "[event_driven_serverless]\n"
+    "enabled = true\n"
+    "event_bus = \"%BUS%\"\n"
+    "dead_letter_queue = \"dlq\"\n"
+    "[event_driven_serverless.events]\n"
+    "paid = { source = \"pay\", detail_type = \"Paid\", targets = "
+    "[\"mail-out\"] }\n"
+    "[event_driven_serverless.handlers]\n"
+    "mail_out = { function = \"app.handler\", source = \"%s\", "
+    "retry_policy = { max_attempts = 0, backoff = \"linear\" } }\n"
+    "[cold_start_optimization]\n"
+    "enabled = true\n"
+    "pre_warming = true\n"
+    "[cold_start_optimization.strategies]\n"
+    "pre_warming = { enabled = true, interval = 90, concurrency = 3 }\n"
+    "[serverless_architecture.pre_warming]\n"
+    "img = { enabled = false }\n";
+
+static char *with_bus(const char *bus)
+{
+    const char *at = strstr(routing, "%BUS%");
+    return tsk_xasprintf("%.*s%s%s", (int)(at - routing), routing, bus, at + 5);
+}
+
+static void test_aws2_lower__custom_bus(void **state)
+{
+    (void)state;
+    struct low l;
+    char *text = with_bus("orders-bus");
+    lower(&l, text);
+    const cJSON *bus = attrs(&l, "aws_cloudwatch_event_bus.orders-bus");
+    assert_string_equal(aws__jstr(bus, "name"), "orders-bus");
+    assert_string_equal(
+        ref_target(&l, "aws_cloudwatch_event_rule.paid", "event_bus_name"),
+        "aws_cloudwatch_event_bus.orders-bus");
+    const cJSON *r = attrs(&l, "aws_cloudwatch_event_rule.paid");
+    assert_string_equal(aws__jstr(r, "name"), "svc-paid");
+    assert_string_equal(aws__jstr(r, "event_pattern"),
+                        "{\"source\":[\"pay\"],\"detail-type\":[\"Paid\"]}");
+    /* the handler target: retries 0 stay 0, the DLQ by reference */
+    const char *t = "aws_cloudwatch_event_target.paid_mail_out";
+    const cJSON *rp = cJSON_GetObjectItem(attrs(&l, t), "retry_policy");
+    assert_int_equal((int)aws__jnum(rp, "maximum_retry_attempts", -1), 0);
+    assert_string_equal(ref_target(&l, t, "dead_letter_arn"),
+                        "aws_sqs_queue.dlq");
+    assert_string_equal(ref_target(&l, t, "arn"),
+                        "aws_lambda_function.mail_out");
+    assert_string_equal(ref_target(&l, t, "event_bus_name"),
+                        "aws_cloudwatch_event_rule.paid");
+    assert_string_equal(
+        ref_target(&l, "aws_lambda_permission.mail_out_paid", "source_arn"),
+        "aws_cloudwatch_event_rule.paid");
+    /* the rule's ARN on the custom bus is in the DLQ policy */
+    const char *pol =
+        aws__jstr(attrs(&l, "aws_sqs_queue_policy.dlq"), "policy");
+    assert_non_null(
+        strstr(pol, "arn:aws:events:eu-west-1:*:rule/orders-bus/svc-paid"));
+    assert_true(warned(&l, "backoff = \"linear\""));
+    done(&l);
+    free(text);
+
+    text = with_bus("default");
+    lower(&l, text);
+    assert_int_equal(count(&l, "aws_cloudwatch_event_bus"), 0);
+    assert_string_equal(aws__jstr(attrs(&l, "aws_cloudwatch_event_rule.paid"),
+                                  "event_bus_name"),
+                        "default");
+    done(&l);
+    free(text);
+}
+
+static void test_aws2_lower__schedules_http_s3(void **state)
+{
+    (void)state;
+    struct low l;
+    char *text = with_bus("default");
+    lower(&l, text);
+    const cJSON *n = attrs(&l, "aws_cloudwatch_event_rule.api_nightly");
+    assert_string_equal(aws__jstr(n, "schedule_expression"),
+                        "cron(0 1 * * ? *)");
+    assert_string_equal(aws__jstr(n, "name"), "svc-api-nightly");
+    /* 90 s is not whole minutes: 2 minutes, said in a warning */
+    const cJSON *w = attrs(&l, "aws_cloudwatch_event_rule.api_warmup");
+    assert_string_equal(aws__jstr(w, "schedule_expression"), "rate(2 minutes)");
+    assert_true(warned(&l, "using rate(2 minutes)"));
+    assert_string_equal(
+        aws__jstr(attrs(&l, "aws_cloudwatch_event_target.api_warmup"), "input"),
+        "{\"warmup\":true,\"concurrency\":3}");
+    /* handlers warm up too; img switched it off */
+    attrs(&l, "aws_cloudwatch_event_rule.mail_out_warmup");
+    assert_int_equal(tsk_graph_find(&l.g, "aws_cloudwatch_event_rule."
+                                          "img_warmup"),
+                     UINT32_MAX);
+    /* HTTP: one API, CORS, the route behind the JWT authorizer */
+    assert_int_equal(count(&l, "aws_apigatewayv2_api"), 1);
+    const cJSON *api = attrs(&l, "aws_apigatewayv2_api.svc");
+    assert_non_null(cJSON_GetObjectItem(api, "cors_configuration"));
+    const char *rt = "aws_apigatewayv2_route.api";
+    assert_string_equal(aws__jstr(attrs(&l, rt), "route_key"),
+                        "ANY /api/{proxy+}");
+    assert_string_equal(ref_target(&l, rt, "authorizer_id"),
+                        "aws_apigatewayv2_authorizer.jwt");
+    assert_string_equal(ref_target(&l, rt, "target"),
+                        "aws_apigatewayv2_integration.api");
+    assert_string_equal(
+        aws__jstr(attrs(&l, "aws_apigatewayv2_stage.svc"), "name"), "$default");
+    assert_string_equal(
+        ref_target(&l, "aws_lambda_permission.api_http", "source_arn"),
+        "aws_apigatewayv2_api.svc");
+    /* S3: one notification for the bucket, both functions in it */
+    const cJSON *nt = attrs(&l, "aws_s3_bucket_notification.uploads");
+    const cJSON *lf = cJSON_GetObjectItem(nt, "lambda_function");
+    assert_int_equal(cJSON_GetArraySize(lf), 2);
+    assert_string_equal(aws__jstr(cJSON_GetArrayItem(lf, 1), "function_name"),
+                        "svc-img");
+    assert_string_equal(
+        aws__jstr(attrs(&l, "aws_lambda_permission.img_s3"), "source_arn"),
+        "arn:aws:s3:::uploads");
+    /* nothing of the monitoring section when it is absent */
+    assert_int_equal(count(&l, "aws_cloudwatch_metric_alarm"), 0);
+    assert_int_equal(count(&l, "aws_xray_sampling_rule"), 0);
+    done(&l);
+    free(text);
+}
+
+static void test_aws2_lower__monitoring(void **state)
+{
+    (void)state;
+    struct low l;
+    lower(&l, "[serverless_architecture]\n"
+              "provider = \"aws\"\n"
+              "runtime = \"python:3.12\"\n"
+              "timeout = 10\n"
+              "[serverless_architecture.functions]\n"
+              "f = { handler = \"app.handler\", source = \"%s\", "
+              "provisioned_concurrency = 3 }\n"
+              "[cold_start_optimization]\n"
+              "enabled = true\n"
+              "provisioned_concurrency = true\n"
+              "[cold_start_optimization.strategies]\n"
+              "provisioned_concurrency = { enabled = true, concurrency = 3, "
+              "auto_scaling = true }\n"
+              "[serverless_monitoring]\n"
+              "enabled = true\n"
+              "metrics_collection = true\n"
+              "distributed_tracing = true\n"
+              "cost_monitoring = true\n"
+              "[serverless_monitoring.metrics]\n"
+              "error_rate = true\n"
+              "duration = true\n"
+              "[serverless_monitoring.tracing]\n"
+              "sampling_rate = 0.3\n"
+              "[serverless_monitoring.cost]\n"
+              "budget_alerts = false\n"
+              "[serverless_monitoring.budgets]\n"
+              "f = { amount = 12.5 }\n");
+    assert_int_equal(count(&l, "aws_cloudwatch_metric_alarm"), 3);
+    const cJSON *d = attrs(&l, "aws_cloudwatch_metric_alarm.f_duration");
+    assert_int_equal((int)aws__jnum(d, "threshold", 0), 9000);
+    const cJSON *b = attrs(&l, "aws_budgets_budget.f");
+    assert_true(aws__jnum(b, "limit_amount", 0) == 12.5);
+    assert_null(cJSON_GetObjectItem(b, "notification")); /* alerts off */
+    const cJSON *x = attrs(&l, "aws_xray_sampling_rule.stack");
+    assert_true(aws__jnum(x, "fixed_rate", 0) == 0.3);
+    assert_string_equal(aws__jstr(x, "service_name"), "*"); /* no service */
+    const cJSON *t = attrs(&l, "aws_appautoscaling_target.f");
+    assert_string_equal(aws__jstr(t, "resource_id"), "function:f:live");
+    assert_int_equal((int)aws__jnum(t, "min_capacity", 0), 3);
+    assert_int_equal((int)aws__jnum(t, "max_capacity", 0), 6);
+    assert_string_equal(
+        ref_target(&l, "aws_appautoscaling_policy.f", "resource_id"),
+        "aws_appautoscaling_target.f");
+    assert_false(warned(&l, "does not lower it yet"));
+    done(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_aws2_lower__custom_bus),
+        cmocka_unit_test(test_aws2_lower__schedules_http_s3),
+        cmocka_unit_test(test_aws2_lower__monitoring),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
