@@ -242,6 +242,40 @@ static void unclosed(struct tsk_parser *p, const struct tsk_pos *open,
                         tsk_tok_name(p->tok.kind), p->tok.pos.line);
 }
 
+static int level_of(enum tsk_tok k);
+
+/* An array item or inline-table entry reports its own first error: after
+ * an evaluation error ended it (p->efail), skips the rest of it quietly, to
+ * the ',' or line break that ends it or the bracket that closes the list
+ * (an operator at the end of a line continues the item). nest is p->nest
+ * when the item began; paren is the list's (0). */
+static void skip_item(struct tsk_parser *p, int nest)
+{
+    int depth = p->nest - nest, cont = 0;
+    struct tsk_diags *lexd = p->lx.diags;
+    p->lx.diags = NULL;
+    p->paren = 0;
+    while (p->tok.kind != TSK_T_EOF) {
+        enum tsk_tok k = p->tok.kind;
+        int closer = k == TSK_T_RBRACKET || k == TSK_T_RBRACE ||
+                     k == TSK_T_RPAREN;
+        if (depth <= 0 && (closer || k == TSK_T_COMMA || k == TSK_T_SEMI ||
+                           (k == TSK_T_NEWLINE && !cont)))
+            break;
+        if (k == TSK_T_LBRACE || k == TSK_T_LBRACKET || k == TSK_T_LPAREN)
+            depth++;
+        else if (closer)
+            depth--;
+        if (k != TSK_T_NEWLINE)
+            cont = level_of(k) || k == TSK_T_NOT || k == TSK_T_QUESTION ||
+                   k == TSK_T_COLON || k == TSK_T_DOT;
+        tsk_p_next(p);
+    }
+    p->lx.diags = lexd;
+    p->nest = nest;
+    p->perr = p->efail = 0;
+}
+
 static struct tsk_value array_lit(struct tsk_parser *p)
 {
     struct tsk_pos open = p->tok.pos;
@@ -249,21 +283,25 @@ static struct tsk_value array_lit(struct tsk_parser *p)
     TSK_ARRAY(struct tsk_value) items = {0};
     struct tsk_value items_small[16];
     size_t nsmall = 0;
-    int failed = 0;
+    int failed = 0, outer_nerr = p->stmt_nerr;
     p->paren = 0;
     p->nest++;
     tsk_p_next(p);
     separator(p);
     while (p->tok.kind != TSK_T_RBRACKET) {
-        if (tsk_p_failed(p))
-            goto out;
         if (p->tok.kind == TSK_T_EOF) {
             unclosed(p, &open, "[");
             goto out;
         }
+        int item_nest = p->nest;
+        p->stmt_nerr = p->d->nerr; /* the item reports its own first error */
         struct tsk_value v = tsk_p_value(p);
-        if (tsk_p_failed(p))
-            goto out;
+        if (tsk_p_failed(p)) {
+            if (!p->efail) /* a syntax error: the statement recovers */
+                goto out;
+            skip_item(p, item_nest);
+            v.kind = TSK_V_ERR;
+        }
         if (v.kind == TSK_V_ERR)
             failed = 1;
         p->cat_s = NULL; /* the item is stored */
@@ -291,6 +329,7 @@ static struct tsk_value array_lit(struct tsk_parser *p)
             goto out;
         }
     }
+    p->stmt_nerr = outer_nerr;
     p->nest--;
     p->paren = saved_paren;
     tsk_p_next(p);
@@ -314,6 +353,7 @@ static struct tsk_value array_lit(struct tsk_parser *p)
     return v;
 out:
     TSK_ARRAY_FREE(items);
+    p->stmt_nerr = outer_nerr;
     p->paren = saved_paren;
     return err_value(&open);
 }
@@ -351,7 +391,7 @@ static void itab_end(struct tsk_parser *p, struct tsk_table *t, int keep)
 static struct tsk_value inline_table(struct tsk_parser *p)
 {
     struct tsk_pos open = p->tok.pos;
-    int saved_paren = p->paren, failed = 0;
+    int saved_paren = p->paren, failed = 0, outer_nerr = p->stmt_nerr;
     struct tsk_table *t = p->skip ? NULL : tsk_table_new(p->doc, &open);
     size_t kbase = p->keys.n;
     p->paren = 0;
@@ -363,8 +403,8 @@ static struct tsk_value inline_table(struct tsk_parser *p)
     tsk_p_next(p);
     separator(p);
     while (p->tok.kind != TSK_T_RBRACE) {
-        if (tsk_p_failed(p))
-            goto out;
+        int item_nest = p->nest;
+        p->stmt_nerr = p->d->nerr; /* the entry reports its own first error */
         if (p->tok.kind != TSK_T_IDENT && p->tok.kind != TSK_T_STRING) {
             if (p->tok.kind == TSK_T_EOF || p->tok.kind == TSK_T_LBRACKET)
                 unclosed(p, &open, "{");
@@ -396,8 +436,12 @@ static struct tsk_value inline_table(struct tsk_parser *p)
             goto out;
         }
         struct tsk_value v = tsk_p_value(p);
-        if (tsk_p_failed(p))
-            goto out;
+        if (tsk_p_failed(p)) {
+            if (!p->efail) /* a syntax error: the statement recovers */
+                goto out;
+            skip_item(p, item_nest);
+            v.kind = TSK_V_ERR;
+        }
         if (v.kind == TSK_V_ERR)
             failed = 1;
         else if (t && tsk_p_assign(p, t, (size_t)base, v) < 0)
@@ -415,6 +459,7 @@ static struct tsk_value inline_table(struct tsk_parser *p)
             goto out;
         }
     }
+    p->stmt_nerr = outer_nerr;
     p->nest--;
     p->paren = saved_paren;
     if (t) {
@@ -433,6 +478,7 @@ static struct tsk_value inline_table(struct tsk_parser *p)
     v.u.tab = t;
     return v;
 out:
+    p->stmt_nerr = outer_nerr;
     p->paren = saved_paren;
     p->keys.n = kbase;
     if (t) {

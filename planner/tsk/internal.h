@@ -98,7 +98,11 @@ struct tsk_parser {
     const char *path;         /* the file's path for @file (not displayed) */
     const struct tsk_load_opts *opts;
     int perr;   /* a syntax error happened: resynchronise */
-    int stmt_nerr; /* errors reported before the current statement began */
+    int efail;  /* perr was set because an evaluation error ended the
+                 * value (not a syntax error): see tsk_p_failed */
+    /* errors reported before the current statement (or array item, or
+     * inline-table entry) began */
+    int stmt_nerr;
     int skip;   /* >0: parse without evaluating (untaken branch) */
     int paren;  /* >0: newlines are insignificant */
     int nest;   /* brackets open in the current statement (recovery) */
@@ -124,13 +128,15 @@ struct tsk_parser {
 /** Parses and evaluates one source into p->doc. */
 void tsk_parse_file(struct tsk_parser *p);
 
-/** Whether the current statement has failed: a syntax error, or any error
- * reported since it began. Then perr is set too, so the rest of the
- * statement is skipped quietly: a statement reports its first error only. */
+/** Whether the current statement (or array item, or inline-table entry)
+ * has failed: a syntax error, or any error reported since it began. Then
+ * perr is set too (and efail, for an evaluation error), so the parser
+ * unwinds and the rest is skipped quietly: each reports its first error
+ * only. */
 static inline int tsk_p_failed(struct tsk_parser *p)
 {
     if (!p->perr && p->d->nerr > p->stmt_nerr)
-        p->perr = 1;
+        p->perr = p->efail = 1;
     return p->perr;
 }
 

@@ -64,7 +64,7 @@ static void sync(struct tsk_parser *p, enum body kind)
     }
     p->lx.diags = lexd;
     p->nest = 0;
-    p->perr = 0;
+    p->perr = p->efail = 0;
 }
 
 /* ---- key paths and assignment --------------------------------------- */
@@ -482,7 +482,7 @@ static void parse_body(struct tsk_parser *p, struct tsk_table *cur,
 void tsk_parse_file(struct tsk_parser *p)
 {
     tsk_lexer_init(&p->lx, p->src, p->d, 0);
-    p->perr = p->skip = p->paren = p->nest = p->depth = 0;
+    p->perr = p->efail = p->skip = p->paren = p->nest = p->depth = 0;
     p->stmt_nerr = p->d->nerr;
     p->scopes.n = 0;
     p->keys.n = 0;

@@ -6,12 +6,12 @@ cold_start_optimization, serverless_monitoring, debug) and completed the
 way examples/serverless/ completes them, with provider = "local":
 
 - serverless_architecture: service defaults (tags, `expected` usage), N
-  functions (handler, events, memory, timeout, environment, `expected`
-  usage; some with reserved concurrency, sensitive keys, their own
-  architecture, or provisioned concurrency switched off), every event
-  source they name (http, s3, sqs, dynamodb, eventbridge, kinesis and a
-  nightly batch schedule), the JWT authorizer the http event names, and
-  pre-warming switched off for the batch-like functions;
+  functions (handler, events, memory, timeout, environment; half with
+  their own `expected` usage, some with reserved concurrency, sensitive
+  keys, their own architecture, or provisioned concurrency switched off),
+  every event source they name (http, s3, sqs, dynamodb, eventbridge,
+  kinesis and a nightly batch schedule), the JWT authorizer the http event
+  names, and pre-warming switched off for the batch-like functions;
 - event_driven_serverless: N/4 rules, each targeting one handler and two
   functions (every target resolves), and N/20 handlers (each deployed as a
   function of its own) with retry policies and the dead-letter queue;
@@ -25,7 +25,7 @@ way examples/serverless/ completes them, with provider = "local":
 OUT ending in ".tsk" is one file holding all five families; otherwise OUT is
 a folder that receives the five files under their source-document names.
 The output is deterministic (no randomness, no clock). N = 10000 gives
-about 2.7 MB; `tuskform validate` accepts it without errors or warnings.
+about 2.9 MB; `tuskform validate` accepts it without errors or warnings.
 """
 import os
 import sys
@@ -73,15 +73,16 @@ def architecture(n):
         if i % 7 == 2:
             lines.append('    reserved_concurrency = %d,' % (10 + i % 90))
         if is_batch(i):
+            # a batch job: warm instances would sit idle
             lines += ['    architecture = "x86_64",',
-                      '    # a batch job: warm instances would sit idle',
                       '    provisioned_concurrency = 0,']
-        lines += ['    expected = { monthly_invocations = %d, '
-                  'avg_duration_ms = %d }' % (10000 * (1 + i % 200),
-                                              20 + (i * 37) % 900),
-                  '}',
-                  '']
-        out += lines
+        if i % 2 == 0:
+            # its own usage; the others assume the service's `expected`
+            lines.append('    expected = { monthly_invocations = %d, '
+                         'avg_duration_ms = %d },'
+                         % (10000 * (1 + i % 200), 20 + (i * 37) % 900))
+        lines[-1] = lines[-1].rstrip(',')
+        out += lines + ['}', '']
     out += ['[serverless_architecture.events]',
             'http = { cors = true, authorizer = "cognito" }',
             's3 = { bucket = "bench-data-bucket", '

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # run.sh BIN - tuskform benchmarks on a generated configuration with 10,000
-# functions (tests/bench/gen_config.py, about 2.5 MB), timed by
-# tests/bench/measure.c (built here with cc into a temp dir).
+# functions (tests/bench/gen_config.py, about 2.9 MB, valid: every family of
+# the model, provider "local"), timed by tests/bench/measure.c (built here
+# with cc into a temp dir). Every section runs on that generated
+# configuration (refresh and aws on a smaller one from the same generator);
+# a section whose configuration does not validate fails, it is not swapped
+# for another one.
 #
 # Each benchmark is one bench_<name> function listed in BENCHES below; it
 # prints its own report. A benchmark whose command the binary does not have
@@ -40,12 +44,9 @@ commands=$("$BIN" help 2>/dev/null |
     awk '/^Commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }')
 have_cmd() { printf '%s\n' "$commands" | grep -qx "$1"; }
 
-# measure [-allow1] NAME CMD... : runs CMD $RUNS times; sets ms (median)
-# and rss_mb. A non-zero exit fails, except 1 with -allow1 (then a note
-# with the first diagnostic is printed: the timing is still meaningful).
+# measure NAME CMD... : runs CMD $RUNS times; sets ms (median) and rss_mb.
+# A non-zero exit fails (with the first lines of its stderr).
 measure() {
-    local allow1=0
-    [ "$1" = -allow1 ] && { allow1=1; shift; }
     local name=$1
     shift
     local line
@@ -55,10 +56,7 @@ measure() {
     kb=$(sed -E 's/.*max_rss_kb=([0-9]+).*/\1/' <<<"$line")
     status=$(sed -E 's/.*status=([0-9]+).*/\1/' <<<"$line")
     rss_mb=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
-    if [ "$status" = 1 ] && [ $allow1 = 1 ]; then
-        echo "  note: exited 1; first diagnostic:"
-        grep -m1 -E ': (error|warning):' "$tmp/$name.err" | sed 's/^/    /'
-    elif [ "$status" != 0 ]; then
+    if [ "$status" != 0 ]; then
         echo "  FAILED: exit status $status; stderr:"
         head -5 "$tmp/$name.err" | sed 's/^/    /'
         return 1
@@ -90,7 +88,7 @@ bench_eval() {
 bench_validate() {
     have_cmd validate || { skip "validate"; return 0; }
     echo "== validate (five files, $N functions)"
-    measure -allow1 validate "$BIN" -chdir="$tmp/project" validate ||
+    measure validate "$BIN" -chdir="$tmp/project" validate ||
         { failed=1; return 0; }
     echo "  input         $input_mb MB"
     echo "  median wall   $ms ms"
@@ -102,7 +100,7 @@ bench_validate() {
 bench_plan() {
     have_cmd plan || { skip "plan"; return 0; }
     echo "== plan (five files, $N functions, empty state)"
-    measure -allow1 plan "$BIN" -chdir="$tmp/project" plan ||
+    measure plan "$BIN" -chdir="$tmp/project" plan ||
         { failed=1; return 0; }
     echo "  median wall   $ms ms"
     echo "  peak RSS      $rss_mb MB"
@@ -112,27 +110,13 @@ bench_plan() {
 # section). Each apply runs on a fresh copy of its folder, so it is timed
 # once per copy (BENCH_APPLY_RUNS copies, default 1).
 
-# apply_dir N DIR: a folder holding an N-function configuration that plans
-# without errors: the generated five-file project when it does, else (with
-# a note) a minimal one with N functions and one queue trigger each.
+# apply_dir N DIR: a folder holding the generated N-function configuration
+# (the five files), without state.
 apply_dir() {
     local n=$1 dir=$2
+    rm -rf "$dir"
     mkdir -p "$dir"
-    python3 "$here/gen_config.py" "$n" "$dir" >/dev/null || return 1
-    if ! "$BIN" -chdir="$dir" plan >/dev/null 2>"$tmp/apply_dir.err"; then
-        echo "  note: the generated configuration does not plan ($(grep -m1 -E ': error:' "$tmp/apply_dir.err" | cut -c1-100));"
-        echo "        using $n minimal functions with an sqs trigger each"
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        {
-            printf '[serverless_architecture]\nprovider = "local"\nruntime = "php:8.4"\n'
-            printf 'memory_size = 256\ntimeout = 30\n\n[serverless_architecture.functions]\n'
-            awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
-                printf "fn_%05d = { handler = \"F%d::handle\", events = [\"sqs\"] }\n", i, i }'
-            printf '\n[serverless_architecture.events]\nsqs = { queue = "jobs", batch_size = 10 }\n'
-        } >"$dir/main.tsk"
-    fi
-    rm -rf "$dir/.tuskform"
+    python3 "$here/gen_config.py" "$n" "$dir" >/dev/null
 }
 
 # apply: every resource created from empty state. Target: < 10 s.
@@ -219,7 +203,39 @@ bench_plan_out_empty() {
     cp -r "$tmp/apply.src" "$tmp/plan_empty"
     measure plan_out_empty "$BIN" -chdir="$tmp/plan_empty" plan -out=P ||
         { failed=1; return 0; }
+    plan_empty_ms=$ms
     plan_out_report
+}
+
+# The same plan with Terraform, when it is on the PATH: N builtin
+# terraform_data resources (local backend, no network), `terraform plan
+# -out`, timed as a whole process; prints the ratio to tuskform's plan -out
+# on empty state (bench_plan_out_empty, which must run first). Goal: >= 20x.
+bench_terraform_ratio() {
+    command -v terraform >/dev/null ||
+        { echo "== terraform ratio: skipped: terraform is not on the PATH"; return 0; }
+    [ -n "${plan_empty_ms:-}" ] ||
+        { echo "== terraform ratio: skipped: no tuskform plan -out timing"; return 0; }
+    echo "== terraform plan -out=P ($N terraform_data resources, local backend)"
+    local d="$tmp/terraform"
+    mkdir -p "$d"
+    awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)
+        printf "resource \"terraform_data\" \"r%05d\" {\n  input = \"value-%d\"\n}\n", i, i }' \
+        >"$d/main.tf"
+    export TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+    (cd "$d" && terraform init -input=false >/dev/null 2>&1) ||
+        { echo "  FAILED: terraform init"; failed=1; return 0; }
+    local runs=$RUNS
+    RUNS=${BENCH_TF_RUNS:-1}
+    measure terraform terraform -chdir="$d" plan -input=false -lock=false \
+        -out=P || { RUNS=$runs; failed=1; return 0; }
+    RUNS=$runs
+    awk -v tf="$ms" -v tk="$plan_empty_ms" -v rss="$rss_mb" 'BEGIN {
+        printf "  terraform     %.1f ms, peak RSS %.1f MB\n", tf, rss
+        printf "  tuskform      %.1f ms (plan -out, empty state)\n", tk
+        printf "  ratio         %.1fx   (goal >= 20x)   %s\n", tf / tk,
+               (tf / tk >= 20 ? "PASS" : "MISS")
+    }'
 }
 
 # plan -out with everything in state and nothing changed (-refresh=false).
@@ -236,14 +252,17 @@ bench_plan_out_nochange() {
 }
 
 # ---- AWS provider (providers/aws): refresh through a keep-alive proxy ------
-# Creates BENCH_AWS_N (default 200) functions on a private moto_server
-# behind tests/fakes/aws_fault_proxy.py (keep-alive, 20 ms per call; moto
-# itself closes every connection), then refreshes them (plan -refresh-only)
-# at parallelism 10 and 50. Prints wall time, requests per second and the
+# Deploys the generated configuration with BENCH_AWS_N (default 50)
+# functions, switched to provider "aws" (python:3.12, one code folder, an
+# IAM role; the table, stream and bucket it names made first with boto3),
+# on a private moto_server behind tests/fakes/aws_fault_proxy.py
+# (keep-alive, 20 ms per call, and the few APIs moto lacks; moto itself
+# closes every connection), then refreshes it (plan -refresh-only) at
+# parallelism 10 and 50. Prints wall time, requests per second and the
 # connections tuskform opened (reuse keeps them <= parallelism + 1 for the
 # STS check). Skipped without moto_server or boto3.
 bench_aws() {
-    local n=${BENCH_AWS_N:-200} port pport mpid ppid d p
+    local n=${BENCH_AWS_N:-50} port pport mpid ppid d p
     command -v moto_server >/dev/null 2>&1 ||
         { echo "== aws refresh: skipped: moto_server not found"; return 0; }
     python3 -c 'import boto3' 2>/dev/null ||
@@ -268,30 +287,39 @@ bench_aws() {
     fi
     p=http://127.0.0.1:$pport
     d=$tmp/aws
+    apply_dir "$n" "$d" || { failed=1; kill "$ppid" "$mpid" 2>/dev/null; return 0; }
     mkdir -p "$d/code"
     echo 'def handler(e, c): return 1' >"$d/code/app.py"
     (
         export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
         export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
         export AWS_ENDPOINT_URL=$p TUSKFORM_POLL_INTERVAL_MS=100
+        # the role, and what the configuration names but does not make
         role=$(python3 -c '
 import boto3, sys
-i = boto3.client("iam", endpoint_url=sys.argv[1])
-print(i.create_role(RoleName="bench-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"])' \
-            "http://127.0.0.1:$port") || exit 1
-        {
-            printf '[serverless_architecture]\nprovider = "aws"\nservice = "bench"\n'
-            printf 'runtime = "python:3.12"\nregion = "us-east-1"\nrole = "%s"\n' "$role"
-            printf '[serverless_architecture.functions]\n'
-            for i in $(seq "$n"); do
-                printf 'f%d = { handler = "app.handler", source = "code" }\n' "$i"
-            done
-        } >"$d/main.tsk"
+c = lambda s: boto3.client(s, endpoint_url=sys.argv[1])
+c("dynamodb").create_table(TableName="user-table-stream",
+    KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    BillingMode="PAY_PER_REQUEST",
+    StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+c("kinesis").create_stream(StreamName="data-stream", ShardCount=1)
+c("s3").create_bucket(Bucket="bench-data-bucket")
+print(c("iam").create_role(RoleName="bench-role",
+    AssumeRolePolicyDocument="{}")["Role"]["Arn"])' \
+            "http://127.0.0.1:$port") || { echo "  FAILED: boto3 setup"; exit 1; }
+        sed -i -e 's/^provider = "local"/provider = "aws"/' \
+            -e "s#^runtime = \"php:8.4\"#runtime = \"python:3.12\"\nsource = \"code\"\nrole = \"$role\"#" \
+            "$d/serverless-architecture.tsk"
+        grep -q '^provider = "aws"' "$d/serverless-architecture.tsk" &&
+            grep -q '^source = "code"' "$d/serverless-architecture.tsk" ||
+            { echo "  FAILED: gen_config.py changed; update the aws substitutions"; exit 1; }
         s0=$(date +%s.%N)
         "$BIN" -chdir="$d" apply -auto-approve -parallelism=20 >"$tmp/aws_apply.log" 2>&1 ||
             { echo "  FAILED: apply"; tail -5 "$tmp/aws_apply.log"; exit 1; }
         awk -v a="$s0" -v b="$(date +%s.%N)" -v n="$n" \
-            'BEGIN { printf "  create        %d functions + log groups in %.1f s\n", n, b - a }'
+            -v r="$("$BIN" -chdir="$d" state list | wc -l)" \
+            'BEGIN { printf "  create        %d functions: %d resources in %.1f s\n", n, r, b - a }'
         for par in 10 50; do
             curl -fsS -X POST "$p/__proxy/reset" >/dev/null
             s0=$(date +%s.%N)
@@ -315,8 +343,13 @@ print("  parallelism %-3d wall %6.2f s  %7.1f req/s  %4d requests  %3d connectio
     return 0
 }
 
-BENCHES=(bench_eval bench_validate bench_plan bench_apply bench_replan bench_refresh bench_plan_out_empty bench_plan_out_nochange)
-BENCHES+=(bench_aws)
+BENCHES=(bench_eval bench_validate bench_plan bench_apply bench_replan bench_refresh bench_plan_out_empty bench_terraform_ratio bench_plan_out_nochange)
+# BENCH_ONLY="eval plan_out_empty ..." runs just those (names without bench_).
+if [ -n "${BENCH_ONLY:-}" ]; then
+    BENCHES=()
+    for b in $BENCH_ONLY; do BENCHES+=("bench_$b"); done
+fi
+[ -n "${BENCH_ONLY:-}" ] || BENCHES+=(bench_aws)
 echo "tuskform benchmarks: $BIN, N=$N, $RUNS runs each"
 for b in "${BENCHES[@]}"; do
     "$b"

@@ -232,7 +232,8 @@ static char *error_positions(const char *text)
 
 /* A statement reports its first error only, whatever follows it in the
  * statement (a syntax error, another failed operation, a bad token); the
- * next statement reports its own. */
+ * next statement reports its own. Array items and inline-table entries
+ * are values of their own: each reports its first error. */
 static void test_one_error_per_statement(void **state)
 {
     (void)state;
@@ -240,7 +241,7 @@ static void test_one_error_per_statement(void **state)
     assert_error_positions("sum = 1-2 + 3\nok = 1-2\nbad = 8000-9000 * 2",
                            "1:7 3:7 ");
     const char *text = "a = 1-2 + 3\n"                  /* range, then + */
-                       "b = [1-2 + 3, 4 +]\n"           /* then ']' */
+                       "b = [1-2 + 3 + * 1, 4]\n"       /* then '*' */
                        "c = (1-2 + )\n"                 /* then ')' */
                        "d = {h = 1-2 + 3 + , i = 2}\n"  /* then ',' */
                        "e = $x + $y\n"                  /* two failures */
@@ -255,12 +256,15 @@ static void test_one_error_per_statement(void **state)
                        "}\n"
                        "m = @if(1, 2) + $w\n"
                        "n = [\n"
-                       "  $v,\n"
-                       "  1 +\n"
-                       "]\n"
+                       "  $v +\n"
+                       "    * 2,\n"
+                       "  $u 3 4,\n"
+                       "  1-2 + (3 +\n"
+                       "  4)\n"
+                       "] + [1 +]\n"
                        "o = 1\n";
     assert_error_positions(text, "1:5 2:6 3:6 4:10 5:5 6:5 7:5 9:7 11:7 "
-                                 "12:11 15:5 17:3 ");
+                                 "12:11 15:5 17:3 19:3 20:3 ");
     struct tsk_diags d = {0};
     struct tsk_doc *doc = NULL;
     tsk_doc_load_string(&doc, "t.tsk", text, strlen(text), &d);
@@ -272,6 +276,15 @@ static void test_one_error_per_statement(void **state)
     assert_null(tsk_doc_lookup(doc, "n"));
     tsk_doc_free(doc);
     tsk_diags_release(&d);
+    /* every item and entry reports its first error */
+    assert_error_positions("p = [$x + $y, 1, $z + 1-2, 9-5]\n"
+                           "q = {\n"
+                           "  r = @cache(\"5m\", 1) + $s\n"
+                           "  t = [$s, 2] * 2\n"
+                           "  u = { v = $s + 1, w = $s }\n"
+                           "  x = 1\n"
+                           "}\n",
+                           "1:6 1:18 1:28 3:7 4:8 5:13 5:25 ");
 }
 
 static void test_error_limit(void **state)
