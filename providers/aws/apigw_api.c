@@ -131,9 +131,7 @@ int aws__apigw_create(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
                             k->idkey);
     if (rc == 0)
         rc = child_get(k, c, api, child, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: %s %s vanished after its creation",
-                            c->addr, k->op, child);
+    rc = aws__created(c, rc, out, k->op, child, d);
     if (rc == 0)
         *out_id = tsk_xasprintf("%s/%s", api, child);
     cJSON_Delete(b);
@@ -298,9 +296,7 @@ static int api_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
             tsk_diag_error(d, NULL, "%s: CreateApi returned no apiId", c->addr);
     if (rc == 0)
         rc = api_get(c, id, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: API %s vanished after its creation",
-                            c->addr, id);
+    rc = aws__created(c, rc, out, "API", id, d);
     if (rc == 0)
         *out_id = tsk_xstrdup(id);
     cJSON_Delete(b);

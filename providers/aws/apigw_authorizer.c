@@ -73,42 +73,4 @@ static cJSON *from_remote(const cJSON *r)
 static const struct aws_apigw_kind kind = {
     "authorizers", "Authorizer", "authorizerId", to_body, from_remote};
 
-static int x_read(const struct tsk_rcall *c, const char *id, const cJSON *prior,
-                  cJSON **out, struct tsk_diags *d)
-{
-    (void)prior;
-    return aws__apigw_read(&kind, c, id, out, d);
-}
-
-static int x_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
-                    cJSON **out, struct tsk_diags *d)
-{
-    return aws__apigw_create(&kind, c, p, out_id, out, d);
-}
-
-static int x_update(const struct tsk_rcall *c, const char *id,
-                    const cJSON *prior, const cJSON *p, cJSON **out,
-                    struct tsk_diags *d)
-{
-    (void)prior;
-    return aws__apigw_update(&kind, c, id, p, out, d);
-}
-
-static int x_delete(const struct tsk_rcall *c, const char *id,
-                    const cJSON *prior, struct tsk_diags *d)
-{
-    (void)prior;
-    return aws__apigw_delete(&kind, c, id, d);
-}
-
-static const struct tsk_schema schema = {attrs, 0};
-const struct tsk_resource_type aws_t_apigw_authorizer = {
-    .name = "aws_apigatewayv2_authorizer",
-    .schema = &schema,
-    .read = x_read,
-    .create = x_create,
-    .update = x_update,
-    .delete = x_delete,
-    .find = NULL,
-    .import = NULL,
-};
+AWS_APIGW_CHILD_TYPE(aws_t_apigw_authorizer, "aws_apigatewayv2_authorizer", attrs, kind);

@@ -138,11 +138,9 @@ static int ap_read(const struct tsk_rcall *c, const char *id,
 
 static int put(const struct tsk_rcall *c, const cJSON *p, struct tsk_diags *d)
 {
-    cJSON *b = aws__obj();
-    aws__str(b, "PolicyName", aws__jstr(p, "name"));
-    aws__str(b, "ServiceNamespace", aws__jstr(p, "service_namespace"));
-    aws__str(b, "ResourceId", aws__jstr(p, "resource_id"));
-    aws__str(b, "ScalableDimension", aws__jstr(p, "scalable_dimension"));
+    cJSON *b = aws__scaling_body(
+        aws__jstr(p, "name"), aws__jstr(p, "service_namespace"),
+        aws__jstr(p, "resource_id"), aws__jstr(p, "scalable_dimension"));
     aws__str(b, "PolicyType", aws__jstr(p, "policy_type"));
     cJSON_AddItemToObject(
         b, "TargetTrackingScalingPolicyConfiguration",
@@ -172,11 +170,7 @@ static int ap_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     int rc = put(c, p, d);
     if (rc == 0)
         rc = policy_get(c, name, ns, res, dim, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: scaling policy %s vanished after "
-                            "its creation",
-                            c->addr, name);
+    rc = aws__created(c, rc, out, "scaling policy", name, d);
     if (rc == 0)
         *out_id = tsk_xasprintf("%s|%s|%s|%s", name, ns, res, dim);
     return rc;
@@ -188,15 +182,8 @@ static int ap_update(const struct tsk_rcall *c, const char *id,
 {
     (void)prior;
     *out = NULL;
-    int rc = put(c, p, d);
-    if (rc == 0)
-        rc = ap_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: scaling policy %s no longer "
-                            "exists",
-                            c->addr, id);
-    return rc;
+    return aws__reread(c, put(c, p, d), ap_read, "scaling policy", id, p,
+                       out, d);
 }
 
 static int ap_delete(const struct tsk_rcall *c, const char *id,
@@ -214,11 +201,7 @@ static int ap_delete(const struct tsk_rcall *c, const char *id,
     /* a missing policy is ValidationException in moto: look first */
     int rc = policy_get(c, name, ns, res, dim, &cur, d);
     if (rc == 0 && cur) {
-        cJSON *b = aws__obj();
-        aws__str(b, "PolicyName", name);
-        aws__str(b, "ServiceNamespace", ns);
-        aws__str(b, "ResourceId", res);
-        aws__str(b, "ScalableDimension", dim);
+        cJSON *b = aws__scaling_body(name, ns, res, dim);
         rc = aws__rpc(c, "application-autoscaling", "DeleteScalingPolicy", b,
                       TSK_AWS_NOTFOUND, NULL, d);
         cJSON_Delete(b);

@@ -41,6 +41,18 @@ int aws__scaling_id(const char *id, char **ns, char **res, char **dim)
     return 0;
 }
 
+cJSON *aws__scaling_body(const char *policy, const char *ns, const char *res,
+                         const char *dim)
+{
+    cJSON *b = aws__obj();
+    if (policy)
+        aws__str(b, "PolicyName", policy);
+    aws__str(b, "ServiceNamespace", ns);
+    aws__str(b, "ResourceId", res);
+    aws__str(b, "ScalableDimension", dim);
+    return b;
+}
+
 static int target_get(const struct tsk_rcall *c, const char *ns,
                       const char *res, const char *dim, cJSON **out,
                       struct tsk_diags *d)
@@ -98,10 +110,9 @@ static int at_read(const struct tsk_rcall *c, const char *id,
 
 static int put(const struct tsk_rcall *c, const cJSON *p, struct tsk_diags *d)
 {
-    cJSON *b = aws__obj();
-    aws__str(b, "ServiceNamespace", aws__jstr(p, "service_namespace"));
-    aws__str(b, "ResourceId", aws__jstr(p, "resource_id"));
-    aws__str(b, "ScalableDimension", aws__jstr(p, "scalable_dimension"));
+    cJSON *b = aws__scaling_body(NULL, aws__jstr(p, "service_namespace"),
+                                 aws__jstr(p, "resource_id"),
+                                 aws__jstr(p, "scalable_dimension"));
     aws__num(b, "MinCapacity", aws__jnum(p, "min_capacity", 0));
     aws__num(b, "MaxCapacity", aws__jnum(p, "max_capacity", 0));
     cJSON_AddItemToObject(b, "Tags", aws__tags_send(c, p, NULL, NULL));
@@ -144,15 +155,8 @@ static int at_update(const struct tsk_rcall *c, const char *id,
 {
     (void)prior;
     *out = NULL;
-    int rc = put(c, p, d);
-    if (rc == 0)
-        rc = at_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: scalable target %s no longer "
-                            "exists",
-                            c->addr, id);
-    return rc;
+    return aws__reread(c, put(c, p, d), at_read, "scalable target", id, p,
+                       out, d);
 }
 
 static int at_delete(const struct tsk_rcall *c, const char *id,
@@ -167,10 +171,7 @@ static int at_delete(const struct tsk_rcall *c, const char *id,
      * target: look first */
     int rc = target_get(c, ns, res, dim, &cur, d);
     if (rc == 0 && cur) {
-        cJSON *b = aws__obj();
-        aws__str(b, "ServiceNamespace", ns);
-        aws__str(b, "ResourceId", res);
-        aws__str(b, "ScalableDimension", dim);
+        cJSON *b = aws__scaling_body(NULL, ns, res, dim);
         rc = aws__rpc(c, "application-autoscaling", "DeregisterScalableTarget",
                       b, TSK_AWS_NOTFOUND, NULL, d);
         cJSON_Delete(b);

@@ -170,11 +170,7 @@ static int bg_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     cJSON_Delete(b);
     if (rc == 0)
         rc = budget_get(c, name, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: budget %s vanished after its "
-                            "creation",
-                            c->addr, name);
+    rc = aws__created(c, rc, out, "budget", name, d);
     if (rc == 0)
         *out_id = tsk_xasprintf("%s:%s", account(c), name);
     return rc;

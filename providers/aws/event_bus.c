@@ -37,33 +37,14 @@ int aws__ev_tags_read(const struct tsk_rcall *c, const char *arn, cJSON *out,
 int aws__ev_tags_update(const struct tsk_rcall *c, const char *arn,
                         const cJSON *prior, const cJSON *p, struct tsk_diags *d)
 {
-    if (!aws__changed(prior, p, "tags"))
-        return 0;
-    const cJSON *old = cJSON_GetObjectItemCaseSensitive(prior, "tags");
-    const cJSON *now = cJSON_GetObjectItemCaseSensitive(p, "tags");
-    cJSON *gone = aws__arr();
-    int rc = 0;
-    for (const cJSON *e = old ? old->child : NULL; e; e = e->next)
-        if (!cJSON_GetObjectItemCaseSensitive(now, e->string))
-            cJSON_AddItemToArray(gone, cJSON_CreateString(e->string));
-    if (cJSON_GetArraySize(gone) > 0) {
-        cJSON *b = aws__obj();
-        aws__str(b, "ResourceARN", arn);
-        cJSON_AddItemToObject(b, "TagKeys", gone);
-        gone = NULL;
-        rc = aws__rpc(c, "events", "UntagResource", b, 0, NULL, d);
-        cJSON_Delete(b);
-    }
-    cJSON_Delete(gone);
-    if (rc == 0) {
-        cJSON *b = aws__obj(), *t = aws__tags_send(c, p, NULL, NULL);
-        aws__str(b, "ResourceARN", arn);
-        cJSON_AddItemToObject(b, "Tags", aws__tag_list(t, "Key", "Value"));
-        cJSON_Delete(t);
-        rc = aws__rpc(c, "events", "TagResource", b, 0, NULL, d);
-        cJSON_Delete(b);
-    }
-    return rc;
+    static const struct aws_tagging ev = {.service = "events",
+                                          .untag_op = "UntagResource",
+                                          .tag_op = "TagResource",
+                                          .id_key = "ResourceARN",
+                                          .keys_key = "TagKeys",
+                                          .tags_key = "Tags",
+                                          .as_list = 1};
+    return aws__tags_rpc(c, &ev, arn, prior, p, d);
 }
 
 static int bus_read(const struct tsk_rcall *c, const char *id,
@@ -120,11 +101,7 @@ static int bus_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     cJSON_Delete(b);
     if (rc == 0)
         rc = bus_read(c, name, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: event bus %s vanished after its "
-                            "creation",
-                            c->addr, name);
+    rc = aws__created(c, rc, out, "event bus", name, d);
     if (rc == 0)
         *out_id = tsk_xstrdup(name);
     return rc;
@@ -137,12 +114,7 @@ static int bus_update(const struct tsk_rcall *c, const char *id,
     *out = NULL;
     const char *arn = aws__jstr(prior, "arn");
     int rc = arn ? aws__ev_tags_update(c, arn, prior, p, d) : 0;
-    if (rc == 0)
-        rc = bus_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: event bus %s no longer exists",
-                            c->addr, id);
-    return rc;
+    return aws__reread(c, rc, bus_read, "event bus", id, p, out, d);
 }
 
 static int bus_delete(const struct tsk_rcall *c, const char *id,

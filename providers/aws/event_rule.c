@@ -144,11 +144,7 @@ static int rule_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     int rc = put_rule(c, p, 1, d);
     if (rc == 0)
         rc = rule_get(c, bus ? bus : "default", name, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: rule %s vanished after its "
-                            "creation",
-                            c->addr, name);
+    rc = aws__created(c, rc, out, "rule", name, d);
     if (rc == 0)
         *out_id = aws__rule_id(bus, name);
     return rc;
@@ -163,12 +159,7 @@ static int rule_update(const struct tsk_rcall *c, const char *id,
     const char *arn = aws__jstr(prior, "arn");
     if (rc == 0 && arn)
         rc = aws__ev_tags_update(c, arn, prior, p, d);
-    if (rc == 0)
-        rc = rule_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: rule %s no longer exists", c->addr,
-                            id);
-    return rc;
+    return aws__reread(c, rc, rule_read, "rule", id, p, out, d);
 }
 
 static int rule_delete(const struct tsk_rcall *c, const char *id,

@@ -239,17 +239,11 @@ static void mutable_body(cJSON *b, const cJSON *p)
 static int update_call(const struct tsk_rcall *c, const char *uuid,
                        const cJSON *p, struct tsk_diags *d)
 {
-    struct tsk_aws_resp r;
     char *path = esm_path(uuid);
     cJSON *b = aws__obj();
     mutable_body(b, p);
-    struct tsk_aws_req req = {.service = "lambda",
-                              .op = "UpdateEventSourceMapping",
-                              .method = "PUT",
-                              .path = path,
-                              .json = b};
-    int rc = aws__call(c, &req, &r, 1, d);
-    tsk_aws_resp_release(&r);
+    int rc = aws__rest(c, "lambda", "UpdateEventSourceMapping", "PUT", path, b,
+                       0, NULL, d);
     cJSON_Delete(b);
     free(path);
     return rc ? rc : settle(c, uuid, 0, d);
@@ -314,9 +308,7 @@ static int esm_create(const struct tsk_rcall *c, const cJSON *p,
     free(arn);
     if (rc == 0)
         rc = esm_read(c, uuid, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: mapping %s vanished after its "
-                                     "creation", c->addr, uuid);
+    rc = aws__created(c, rc, out, "mapping", uuid, d);
     *out_id = uuid; /* also on failure: the mapping may exist */
     return rc;
 }
@@ -328,27 +320,16 @@ static int esm_update(const struct tsk_rcall *c, const char *id,
     (void)prior;
     *out = NULL;
     int rc = update_call(c, id, p, d);
-    if (rc == 0)
-        rc = esm_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: mapping %s no longer exists",
-                            c->addr, id);
-    return rc;
+    return aws__reread(c, rc, esm_read, "mapping", id, p, out, d);
 }
 
 static int esm_delete(const struct tsk_rcall *c, const char *id,
                       const cJSON *prior, struct tsk_diags *d)
 {
-    struct tsk_aws_resp r;
     char *path = esm_path(id);
-    struct tsk_aws_req req = {.service = "lambda",
-                              .op = "DeleteEventSourceMapping",
-                              .method = "DELETE",
-                              .path = path,
-                              .quiet = TSK_AWS_NOTFOUND};
     (void)prior;
-    int rc = aws__call(c, &req, &r, 1, d);
-    tsk_aws_resp_release(&r);
+    int rc = aws__rest(c, "lambda", "DeleteEventSourceMapping", "DELETE", path,
+                       NULL, TSK_AWS_NOTFOUND, NULL, d);
     free(path);
     if (rc == TSK_ENOTFOUND)
         return 0;

@@ -210,11 +210,7 @@ static int tg_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     int rc = put_target(c, p, d);
     if (rc == 0)
         rc = target_get(c, bus ? bus : "default", rule, tid, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: target %s vanished after its "
-                            "creation",
-                            c->addr, tid);
+    rc = aws__created(c, rc, out, "target", tid, d);
     if (rc == 0)
         *out_id = tid_make(bus, rule, tid);
     return rc;
@@ -227,12 +223,7 @@ static int tg_update(const struct tsk_rcall *c, const char *id,
     (void)prior;
     *out = NULL;
     int rc = put_target(c, p, d);
-    if (rc == 0)
-        rc = tg_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: target %s no longer exists", c->addr,
-                            id);
-    return rc;
+    return aws__reread(c, rc, tg_read, "target", id, p, out, d);
 }
 
 static int tg_delete(const struct tsk_rcall *c, const char *id,

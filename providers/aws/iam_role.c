@@ -240,9 +240,7 @@ static int role_create(const struct tsk_rcall *c, const cJSON *p,
         rc = put_policies(c, name, NULL, p, d);
     if (rc == 0)
         rc = role_read(c, name, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: role %s vanished after its "
-                                     "creation", c->addr, name);
+    rc = aws__created(c, rc, out, "role", name, d);
     return rc;
 }
 
@@ -293,12 +291,7 @@ static int role_update(const struct tsk_rcall *c, const char *id,
         rc = put_policies(c, id, prior, p, d);
     if (rc == 0 && aws__changed(prior, p, "tags"))
         rc = update_tags(c, id, prior, p, d);
-    if (rc == 0)
-        rc = role_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: role %s no longer exists", c->addr,
-                            id);
-    return rc;
+    return aws__reread(c, rc, role_read, "role", id, p, out, d);
 }
 
 /* Inline policies and attached managed policies block DeleteRole. */

@@ -60,6 +60,23 @@ cJSON *aws__tags_send(const struct tsk_rcall *c, const cJSON *planned,
 /** User tags from a remote tag map (tuskform:* left out), or NULL when
  * there are none. */
 cJSON *aws__tags_user(const cJSON *remote);
+/** The keys of prior's `tags` that planned's `tags` no longer has, as an
+ * array of strings (maybe empty). Caller frees. */
+cJSON *aws__tags_gone(const cJSON *prior, const cJSON *planned);
+/** Ends an update: when rc is 0, re-reads id into *out with read; an
+ * object that is gone then is the error "ADDR: WHAT ID no longer exists".
+ * Returns rc or the read's result. */
+int aws__reread(const struct tsk_rcall *c, int rc,
+                int (*read)(const struct tsk_rcall *c, const char *id,
+                            const cJSON *prior, cJSON **out,
+                            struct tsk_diags *d),
+                const char *what, const char *id, const cJSON *p, cJSON **out,
+                struct tsk_diags *d);
+
+/** Ends a create: when rc is 0 but *out is NULL, the error "ADDR: WHAT
+ * NAME vanished after its creation". Returns rc or that error. */
+int aws__created(const struct tsk_rcall *c, int rc, cJSON **out,
+                 const char *what, const char *name, struct tsk_diags *d);
 
 /** JSON text in canonical form (parsed, printed unformatted); a copy of s
  * when it does not parse. Caller frees. */
@@ -154,6 +171,21 @@ cJSON *aws__tag_map(const cJSON *list, const char *kname, const char *vname);
 char *aws__fit(const char *s, size_t max);
 /** Replaces member k of o by v (taken; NULL only removes it). */
 void aws__put(cJSON *o, const char *k, cJSON *v);
+/* How a JSON-protocol service tags an object (rpc.c). */
+struct aws_tagging {
+    const char *service;  /* "logs" */
+    const char *untag_op; /* "UntagLogGroup" */
+    const char *tag_op;   /* "TagLogGroup" */
+    const char *id_key;   /* the object in both bodies: "logGroupName" */
+    const char *keys_key; /* the keys to remove: "tags" */
+    const char *tags_key; /* the tags to set: "tags" */
+    int as_list;          /* the tags as [{Key, Value}], else a map */
+};
+/** For a change of `tags` between prior and planned: removes the keys gone
+ * from object id, then sets the tags to send (aws__tags_send). */
+int aws__tags_rpc(const struct tsk_rcall *c, const struct aws_tagging *t,
+                  const char *id, const cJSON *prior, const cJSON *planned,
+                  struct tsk_diags *d);
 /** EventBridge tags of arn into out["tags"] (event_bus.c). */
 int aws__ev_tags_read(const struct tsk_rcall *c, const char *arn, cJSON *out,
                       struct tsk_diags *d);
@@ -213,8 +245,53 @@ int aws__apigw_update(const struct aws_apigw_kind *k,
 int aws__apigw_delete(const struct aws_apigw_kind *k,
                       const struct tsk_rcall *c, const char *id,
                       struct tsk_diags *d);
+/*
+ * Defines the resource type VAR (type name NAME, schema attributes ATTRS)
+ * whose read/create/update/delete are the engine above for kind KIND.
+ */
+#define AWS_APIGW_CHILD_TYPE(VAR, NAME, ATTRS, KIND)                          \
+    static int VAR##_read(const struct tsk_rcall *c, const char *id,          \
+                          const cJSON *prior, cJSON **out,                    \
+                          struct tsk_diags *d)                                \
+    {                                                                         \
+        (void)prior;                                                          \
+        return aws__apigw_read(&(KIND), c, id, out, d);                       \
+    }                                                                         \
+    static int VAR##_create(const struct tsk_rcall *c, const cJSON *p,        \
+                            char **out_id, cJSON **out, struct tsk_diags *d)  \
+    {                                                                         \
+        return aws__apigw_create(&(KIND), c, p, out_id, out, d);              \
+    }                                                                         \
+    static int VAR##_update(const struct tsk_rcall *c, const char *id,        \
+                            const cJSON *prior, const cJSON *p, cJSON **out,  \
+                            struct tsk_diags *d)                              \
+    {                                                                         \
+        (void)prior;                                                          \
+        return aws__apigw_update(&(KIND), c, id, p, out, d);                  \
+    }                                                                         \
+    static int VAR##_delete(const struct tsk_rcall *c, const char *id,        \
+                            const cJSON *prior, struct tsk_diags *d)          \
+    {                                                                         \
+        (void)prior;                                                          \
+        return aws__apigw_delete(&(KIND), c, id, d);                          \
+    }                                                                         \
+    static const struct tsk_schema VAR##_schema = {ATTRS, 0};                 \
+    const struct tsk_resource_type VAR = {                                    \
+        .name = NAME,                                                         \
+        .schema = &VAR##_schema,                                              \
+        .read = VAR##_read,                                                   \
+        .create = VAR##_create,                                               \
+        .update = VAR##_update,                                               \
+        .delete = VAR##_delete,                                               \
+        .find = NULL,                                                         \
+        .import = NULL,                                                       \
+    }
 
 /** "NAMESPACE|RESOURCE_ID|DIMENSION" split (appautoscaling_target.c). */
 int aws__scaling_id(const char *id, char **ns, char **res, char **dim);
+/** {PolicyName (when policy), ServiceNamespace, ResourceId,
+ * ScalableDimension}; caller frees. */
+cJSON *aws__scaling_body(const char *policy, const char *ns, const char *res,
+                         const char *dim);
 
 #endif

@@ -166,7 +166,6 @@ static int al_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     const char *fn = aws__jstr(p, "function_name");
     const char *name = aws__jstr(p, "name");
     char *ver = NULL, *path = aws__fn_path("2015-03-31", fn, "/aliases");
-    struct tsk_aws_resp r;
     *out_id = NULL;
     *out = NULL;
     int rc = publish(c, fn, &ver, d);
@@ -174,20 +173,12 @@ static int al_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
         cJSON *b = aws__obj();
         aws__str(b, "Name", name);
         aws__str(b, "FunctionVersion", ver);
-        struct tsk_aws_req req = {.service = "lambda",
-                                  .op = "CreateAlias",
-                                  .method = "POST",
-                                  .path = path,
-                                  .json = b};
-        rc = aws__call(c, &req, &r, 1, d);
-        tsk_aws_resp_release(&r);
+        rc = aws__rest(c, "lambda", "CreateAlias", "POST", path, b, 0, NULL, d);
         cJSON_Delete(b);
     }
     if (rc == 0)
         rc = alias_get(c, fn, name, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: alias %s vanished after its "
-                                     "creation", c->addr, name);
+    rc = aws__created(c, rc, out, "alias", name, d);
     if (rc == 0)
         *out_id = tsk_xstrdup(aws__jstr(*out, "arn"));
     free(ver);
@@ -200,7 +191,6 @@ static int al_update(const struct tsk_rcall *c, const char *id,
                      struct tsk_diags *d)
 {
     char *fn, *alias, *ver = NULL;
-    struct tsk_aws_resp r;
     (void)prior;
     (void)p; /* the function's current package is what gets published */
     *out = NULL;
@@ -214,13 +204,7 @@ static int al_update(const struct tsk_rcall *c, const char *id,
         char *path = aws__fn_path("2015-03-31", fn, sfx.ptr);
         cJSON *b = aws__obj();
         aws__str(b, "FunctionVersion", ver);
-        struct tsk_aws_req req = {.service = "lambda",
-                                  .op = "UpdateAlias",
-                                  .method = "PUT",
-                                  .path = path,
-                                  .json = b};
-        rc = aws__call(c, &req, &r, 1, d);
-        tsk_aws_resp_release(&r);
+        rc = aws__rest(c, "lambda", "UpdateAlias", "PUT", path, b, 0, NULL, d);
         cJSON_Delete(b);
         free(path);
         tsk_buf_release(&sfx);
@@ -240,7 +224,6 @@ static int al_delete(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, struct tsk_diags *d)
 {
     char *fn, *alias;
-    struct tsk_aws_resp r;
     (void)prior;
     if (split_arn(id, &fn, &alias) != 0)
         return 0; /* nothing we could have made */
@@ -248,13 +231,8 @@ static int al_delete(const struct tsk_rcall *c, const char *id,
     tsk_buf_adds(&sfx, "/aliases/");
     aws__label(&sfx, alias);
     char *path = aws__fn_path("2015-03-31", fn, sfx.ptr);
-    struct tsk_aws_req req = {.service = "lambda",
-                              .op = "DeleteAlias",
-                              .method = "DELETE",
-                              .path = path,
-                              .quiet = TSK_AWS_NOTFOUND};
-    int rc = aws__call(c, &req, &r, 1, d);
-    tsk_aws_resp_release(&r);
+    int rc = aws__rest(c, "lambda", "DeleteAlias", "DELETE", path, NULL,
+                       TSK_AWS_NOTFOUND, NULL, d);
     tsk_buf_release(&sfx);
     free(path);
     free(fn);

@@ -311,9 +311,7 @@ static int fn_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
         rc = put_concurrency(c, name, p, 0, d);
     if (rc == 0)
         rc = fn_read(c, name, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: function %s vanished after its "
-                                     "creation", c->addr, name);
+    rc = aws__created(c, rc, out, "function", name, d);
     return rc;
 }
 
@@ -345,11 +343,8 @@ static int update_tags(const struct tsk_rcall *c, const char *arn,
                               aws__tags_send(c, p, AWS_TAG_SOURCE,
                                              src && strlen(src) <= 256 ? src
                                                                        : NULL));
-        struct tsk_aws_req req = {.service = "lambda", .op = "TagResource",
-                                  .method = "POST", .path = path.ptr,
-                                  .json = b};
-        rc = aws__call(c, &req, &r, 1, d);
-        tsk_aws_resp_release(&r);
+        rc = aws__rest(c, "lambda", "TagResource", "POST", path.ptr, b, 0, NULL,
+                       d);
         cJSON_Delete(b);
     }
     tsk_buf_release(&path);
@@ -366,7 +361,6 @@ static int update_code(const struct tsk_rcall *c, const char *id,
                        const cJSON *p, struct tsk_diags *d)
 {
     char *zip = NULL, *path = aws__fn_path("2015-03-31", id, "/code");
-    struct tsk_aws_resp r;
     int rc = zip_b64(c, p, &zip, d);
     if (rc == 0) {
         cJSON *b = aws__obj();
@@ -374,13 +368,8 @@ static int update_code(const struct tsk_rcall *c, const char *id,
         const cJSON *arch = cJSON_GetObjectItemCaseSensitive(p, "architectures");
         if (arch)
             cJSON_AddItemToObject(b, "Architectures", cJSON_Duplicate(arch, 1));
-        struct tsk_aws_req req = {.service = "lambda",
-                                  .op = "UpdateFunctionCode",
-                                  .method = "PUT",
-                                  .path = path,
-                                  .json = b};
-        rc = aws__call(c, &req, &r, 1, d);
-        tsk_aws_resp_release(&r);
+        rc = aws__rest(c, "lambda", "UpdateFunctionCode", "PUT", path, b, 0,
+                       NULL, d);
         cJSON_Delete(b);
     }
     free(zip);
@@ -392,7 +381,6 @@ static int fn_update(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, const cJSON *p, cJSON **out,
                      struct tsk_diags *d)
 {
-    struct tsk_aws_resp r;
     int rc = 0, cfg = 0;
     *out = NULL;
     /* a change made while an earlier one is still running gets a 409 */
@@ -403,13 +391,8 @@ static int fn_update(const struct tsk_rcall *c, const char *id,
         char *path = aws__fn_path("2015-03-31", id, "/configuration");
         cJSON *b = aws__obj();
         config_body(b, p, 1);
-        struct tsk_aws_req req = {.service = "lambda",
-                                  .op = "UpdateFunctionConfiguration",
-                                  .method = "PUT",
-                                  .path = path,
-                                  .json = b};
-        rc = aws__call(c, &req, &r, 1, d);
-        tsk_aws_resp_release(&r);
+        rc = aws__rest(c, "lambda", "UpdateFunctionConfiguration", "PUT", path,
+                       b, 0, NULL, d);
         cJSON_Delete(b);
         free(path);
         if (rc == 0)
@@ -425,27 +408,16 @@ static int fn_update(const struct tsk_rcall *c, const char *id,
         rc = update_tags(c, aws__jstr(prior, "arn") ? aws__jstr(prior, "arn")
                                                     : id,
                          prior, p, d);
-    if (rc == 0)
-        rc = fn_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: function %s no longer exists",
-                            c->addr, id);
-    return rc;
+    return aws__reread(c, rc, fn_read, "function", id, p, out, d);
 }
 
 static int fn_delete(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, struct tsk_diags *d)
 {
-    struct tsk_aws_resp r;
     char *path = aws__fn_path("2015-03-31", id, NULL);
-    struct tsk_aws_req req = {.service = "lambda",
-                              .op = "DeleteFunction",
-                              .method = "DELETE",
-                              .path = path,
-                              .quiet = TSK_AWS_NOTFOUND};
     (void)prior;
-    int rc = aws__call(c, &req, &r, 1, d);
-    tsk_aws_resp_release(&r);
+    int rc = aws__rest(c, "lambda", "DeleteFunction", "DELETE", path, NULL,
+                       TSK_AWS_NOTFOUND, NULL, d);
     free(path);
     return rc == TSK_ENOTFOUND ? 0 : rc;
 }

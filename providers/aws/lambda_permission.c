@@ -130,6 +130,28 @@ static int pm_read(const struct tsk_rcall *c, const char *id,
     return rc;
 }
 
+/* One policy call on path, with ?Qualifier=qual when qual is set. */
+static int policy_call(const struct tsk_rcall *c, const char *op,
+                       const char *method, const char *path, const char *qual,
+                       const cJSON *body, unsigned quiet, struct tsk_diags *d)
+{
+    struct tsk_aws_resp r;
+    struct tsk_buf q = TSK_BUF_INIT;
+    if (qual)
+        tsk_aws_form_add(&q, "Qualifier", qual);
+    struct tsk_aws_req req = {.service = "lambda",
+                              .op = op,
+                              .method = method,
+                              .path = path,
+                              .query = q.len ? q.ptr : NULL,
+                              .json = body,
+                              .quiet = quiet};
+    int rc = aws__call(c, &req, &r, 1, d);
+    tsk_aws_resp_release(&r);
+    tsk_buf_release(&q);
+    return rc;
+}
+
 static int pm_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
                      cJSON **out, struct tsk_diags *d)
 {
@@ -143,27 +165,15 @@ static int pm_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
                               "%s: a permission needs "
                               "function_name and statement_id",
                               c->addr);
-    struct tsk_buf q = TSK_BUF_INIT;
-    if (qual)
-        tsk_aws_form_add(&q, "Qualifier", qual);
     char *path = policy_path(fn, NULL);
     cJSON *b = aws__obj();
     aws__str(b, "StatementId", sid);
     aws__str(b, "Action", aws__jstr(p, "action"));
     aws__str(b, "Principal", aws__jstr(p, "principal"));
     aws__str(b, "SourceArn", aws__jstr(p, "source_arn"));
-    struct tsk_aws_resp r;
-    struct tsk_aws_req req = {.service = "lambda",
-                              .op = "AddPermission",
-                              .method = "POST",
-                              .path = path,
-                              .query = q.len ? q.ptr : NULL,
-                              .json = b};
-    int rc = aws__call(c, &req, &r, 1, d);
-    tsk_aws_resp_release(&r);
+    int rc = policy_call(c, "AddPermission", "POST", path, qual, b, 0, d);
     cJSON_Delete(b);
     free(path);
-    tsk_buf_release(&q);
     if (rc == 0)
         rc = perm_get(c, fn, sid, qual, out, d);
     if (rc == 0 && !*out)
@@ -182,11 +192,7 @@ static int pm_update(const struct tsk_rcall *c, const char *id,
                      struct tsk_diags *d)
 {
     (void)p;
-    int rc = pm_read(c, id, prior, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: permission %s no longer exists",
-                            c->addr, id);
-    return rc;
+    return aws__reread(c, 0, pm_read, "permission", id, prior, out, d);
 }
 
 static int pm_delete(const struct tsk_rcall *c, const char *id,
@@ -195,21 +201,10 @@ static int pm_delete(const struct tsk_rcall *c, const char *id,
     char *fn, *sid;
     if (!id || split_id(id, &fn, &sid) != 0)
         return 0;
-    struct tsk_buf q = TSK_BUF_INIT;
-    const char *qual = aws__jstr(prior, "qualifier");
-    if (qual)
-        tsk_aws_form_add(&q, "Qualifier", qual);
     char *path = policy_path(fn, sid);
-    struct tsk_aws_resp r;
-    struct tsk_aws_req req = {.service = "lambda",
-                              .op = "RemovePermission",
-                              .method = "DELETE",
-                              .path = path,
-                              .query = q.len ? q.ptr : NULL,
-                              .quiet = TSK_AWS_NOTFOUND};
-    int rc = aws__call(c, &req, &r, 1, d);
-    tsk_aws_resp_release(&r);
-    tsk_buf_release(&q);
+    int rc =
+        policy_call(c, "RemovePermission", "DELETE", path,
+                    aws__jstr(prior, "qualifier"), NULL, TSK_AWS_NOTFOUND, d);
     free(path);
     free(fn);
     free(sid);

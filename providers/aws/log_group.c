@@ -27,18 +27,15 @@ static const struct tsk_attr_schema attrs[] = {
 static int logs(const struct tsk_rcall *c, const char *op, const cJSON *body,
                 unsigned quiet, cJSON **json, struct tsk_diags *d)
 {
-    struct tsk_aws_resp r;
-    struct tsk_aws_req req = {
-        .service = "logs", .op = op, .json = body, .quiet = quiet};
-    int rc = aws__call(c, &req, &r, 1, d);
-    if (json) {
-        *json = rc == 0 ? r.json : NULL;
-        if (rc == 0)
-            r.json = NULL;
-    }
-    tsk_aws_resp_release(&r);
-    return rc;
+    return aws__rpc(c, "logs", op, body, quiet, json, d);
 }
+
+static const struct aws_tagging tagging = {.service = "logs",
+                                           .untag_op = "UntagLogGroup",
+                                           .tag_op = "TagLogGroup",
+                                           .id_key = "logGroupName",
+                                           .keys_key = "tags",
+                                           .tags_key = "tags"};
 
 static cJSON *name_body(const char *name)
 {
@@ -138,9 +135,7 @@ static int lg_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
         rc = put_retention(c, name, p, 0, d);
     if (rc == 0)
         rc = lg_read(c, name, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: log group %s vanished after its "
-                                     "creation", c->addr, name);
+    rc = aws__created(c, rc, out, "log group", name, d);
     return rc;
 }
 
@@ -152,34 +147,9 @@ static int lg_update(const struct tsk_rcall *c, const char *id,
     *out = NULL;
     if (aws__changed(prior, p, "retention_in_days"))
         rc = put_retention(c, id, p, 1, d);
-    if (rc == 0 && aws__changed(prior, p, "tags")) {
-        const cJSON *old = cJSON_GetObjectItemCaseSensitive(prior, "tags");
-        const cJSON *now = cJSON_GetObjectItemCaseSensitive(p, "tags");
-        cJSON *gone = aws__arr();
-        for (const cJSON *e = old ? old->child : NULL; e; e = e->next)
-            if (!cJSON_GetObjectItemCaseSensitive(now, e->string))
-                cJSON_AddItemToArray(gone, cJSON_CreateString(e->string));
-        if (cJSON_GetArraySize(gone) > 0) {
-            cJSON *b = name_body(id);
-            cJSON_AddItemToObject(b, "tags", gone);
-            gone = NULL;
-            rc = logs(c, "UntagLogGroup", b, 0, NULL, d);
-            cJSON_Delete(b);
-        }
-        cJSON_Delete(gone);
-        if (rc == 0) {
-            cJSON *b = name_body(id);
-            cJSON_AddItemToObject(b, "tags", aws__tags_send(c, p, NULL, NULL));
-            rc = logs(c, "TagLogGroup", b, 0, NULL, d);
-            cJSON_Delete(b);
-        }
-    }
     if (rc == 0)
-        rc = lg_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: log group %s no longer exists",
-                            c->addr, id);
-    return rc;
+        rc = aws__tags_rpc(c, &tagging, id, prior, p, d);
+    return aws__reread(c, rc, lg_read, "log group", id, p, out, d);
 }
 
 static int lg_delete(const struct tsk_rcall *c, const char *id,

@@ -250,11 +250,7 @@ static int al_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     int rc = put_alarm(c, p, 1, d);
     if (rc == 0)
         rc = alarm_get(c, name, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: alarm %s vanished after its "
-                            "creation",
-                            c->addr, name);
+    rc = aws__created(c, rc, out, "alarm", name, d);
     if (rc == 0)
         *out_id = tsk_xstrdup(name);
     return rc;

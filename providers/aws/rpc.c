@@ -70,6 +70,39 @@ cJSON *aws__tag_map(const cJSON *list, const char *kname, const char *vname)
     return user;
 }
 
+int aws__tags_rpc(const struct tsk_rcall *c, const struct aws_tagging *t,
+                  const char *id, const cJSON *prior, const cJSON *planned,
+                  struct tsk_diags *d)
+{
+    if (!aws__changed(prior, planned, "tags"))
+        return 0;
+    cJSON *gone = aws__tags_gone(prior, planned);
+    int rc = 0;
+    if (cJSON_GetArraySize(gone) > 0) {
+        cJSON *b = aws__obj();
+        aws__str(b, t->id_key, id);
+        cJSON_AddItemToObject(b, t->keys_key, gone);
+        gone = NULL;
+        rc = aws__rpc(c, t->service, t->untag_op, b, 0, NULL, d);
+        cJSON_Delete(b);
+    }
+    cJSON_Delete(gone);
+    if (rc == 0) {
+        cJSON *b = aws__obj(), *tags = aws__tags_send(c, planned, NULL, NULL);
+        aws__str(b, t->id_key, id);
+        if (t->as_list) {
+            cJSON_AddItemToObject(b, t->tags_key,
+                                  aws__tag_list(tags, "Key", "Value"));
+            cJSON_Delete(tags);
+        } else {
+            cJSON_AddItemToObject(b, t->tags_key, tags);
+        }
+        rc = aws__rpc(c, t->service, t->tag_op, b, 0, NULL, d);
+        cJSON_Delete(b);
+    }
+    return rc;
+}
+
 char *aws__fit(const char *s, size_t max)
 {
     size_t n = strlen(s);

@@ -32,18 +32,15 @@ static const struct tsk_attr_schema attrs[] = {
 static int sqs(const struct tsk_rcall *c, const char *op, const cJSON *body,
                unsigned quiet, cJSON **json, struct tsk_diags *d)
 {
-    struct tsk_aws_resp r;
-    struct tsk_aws_req req = {
-        .service = "sqs", .op = op, .json = body, .quiet = quiet};
-    int rc = aws__call(c, &req, &r, 1, d);
-    if (json) {
-        *json = rc == 0 ? r.json : NULL;
-        if (rc == 0)
-            r.json = NULL;
-    }
-    tsk_aws_resp_release(&r);
-    return rc;
+    return aws__rpc(c, "sqs", op, body, quiet, json, d);
 }
+
+static const struct aws_tagging tagging = {.service = "sqs",
+                                           .untag_op = "UntagQueue",
+                                           .tag_op = "TagQueue",
+                                           .id_key = "QueueUrl",
+                                           .keys_key = "TagKeys",
+                                           .tags_key = "Tags"};
 
 static cJSON *url_body(const char *url)
 {
@@ -151,9 +148,7 @@ static int q_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
         *out_id = tsk_xstrdup(url);
         rc = q_read(c, url, p, out, d);
     }
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: queue %s vanished after its "
-                                     "creation", c->addr, url);
+    rc = aws__created(c, rc, out, "queue", url, d);
     cJSON_Delete(resp);
     return rc;
 }
@@ -173,34 +168,9 @@ static int q_update(const struct tsk_rcall *c, const char *id,
         cJSON_Delete(b);
     }
     cJSON_Delete(a);
-    if (rc == 0 && aws__changed(prior, p, "tags")) {
-        const cJSON *old = cJSON_GetObjectItemCaseSensitive(prior, "tags");
-        const cJSON *now = cJSON_GetObjectItemCaseSensitive(p, "tags");
-        cJSON *gone = aws__arr();
-        for (const cJSON *e = old ? old->child : NULL; e; e = e->next)
-            if (!cJSON_GetObjectItemCaseSensitive(now, e->string))
-                cJSON_AddItemToArray(gone, cJSON_CreateString(e->string));
-        if (cJSON_GetArraySize(gone) > 0) {
-            cJSON *b = url_body(id);
-            cJSON_AddItemToObject(b, "TagKeys", gone);
-            gone = NULL;
-            rc = sqs(c, "UntagQueue", b, 0, NULL, d);
-            cJSON_Delete(b);
-        }
-        cJSON_Delete(gone);
-        if (rc == 0) {
-            cJSON *b = url_body(id);
-            cJSON_AddItemToObject(b, "Tags", aws__tags_send(c, p, NULL, NULL));
-            rc = sqs(c, "TagQueue", b, 0, NULL, d);
-            cJSON_Delete(b);
-        }
-    }
     if (rc == 0)
-        rc = q_read(c, id, p, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL, "%s: queue %s no longer exists", c->addr,
-                            id);
-    return rc;
+        rc = aws__tags_rpc(c, &tagging, id, prior, p, d);
+    return aws__reread(c, rc, q_read, "queue", id, p, out, d);
 }
 
 static int q_delete(const struct tsk_rcall *c, const char *id,

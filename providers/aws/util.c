@@ -126,6 +126,41 @@ cJSON *aws__tags_user(const cJSON *remote)
     return t;
 }
 
+cJSON *aws__tags_gone(const cJSON *prior, const cJSON *planned)
+{
+    const cJSON *old = cJSON_GetObjectItemCaseSensitive(prior, "tags");
+    const cJSON *now = cJSON_GetObjectItemCaseSensitive(planned, "tags");
+    cJSON *gone = aws__arr();
+    for (const cJSON *e = old ? old->child : NULL; e; e = e->next)
+        if (!cJSON_GetObjectItemCaseSensitive(now, e->string))
+            cJSON_AddItemToArray(gone, cJSON_CreateString(e->string));
+    return gone;
+}
+
+int aws__reread(const struct tsk_rcall *c, int rc,
+                int (*read)(const struct tsk_rcall *c, const char *id,
+                            const cJSON *prior, cJSON **out,
+                            struct tsk_diags *d),
+                const char *what, const char *id, const cJSON *p, cJSON **out,
+                struct tsk_diags *d)
+{
+    if (rc == 0)
+        rc = read(c, id, p, out, d);
+    if (rc == 0 && !*out)
+        rc = tsk_diag_error(d, NULL, "%s: %s %s no longer exists", c->addr,
+                            what, id);
+    return rc;
+}
+
+int aws__created(const struct tsk_rcall *c, int rc, cJSON **out,
+                 const char *what, const char *name, struct tsk_diags *d)
+{
+    if (rc == 0 && !*out)
+        rc = tsk_diag_error(d, NULL, "%s: %s %s vanished after its creation",
+                            c->addr, what, name);
+    return rc;
+}
+
 char *aws__json_canon(const char *s)
 {
     cJSON *j = s ? cJSON_Parse(s) : NULL;

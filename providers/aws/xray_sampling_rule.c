@@ -116,11 +116,7 @@ static int xr_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     cJSON_Delete(b);
     if (rc == 0)
         rc = rule_get(c, name, out, d);
-    if (rc == 0 && !*out)
-        rc = tsk_diag_error(d, NULL,
-                            "%s: sampling rule %s vanished after "
-                            "its creation",
-                            c->addr, name);
+    rc = aws__created(c, rc, out, "sampling rule", name, d);
     if (rc == 0)
         *out_id = tsk_xstrdup(name);
     return rc;

@@ -5,67 +5,12 @@
  * deleted, with the remote object checked at every step. Names carry the
  * process id, so parallel tests against one emulator do not collide.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "providers/aws/internal.h"
-
-struct fx {
-    struct tsk_pctx *p;
-    struct tsk_diags d;
-    char dir[64];
-    char pfx[32];
-};
-
-static const struct tsk_resource_type *type(const char *name)
-{
-    const struct tsk_resource_type *t =
-        tsk_provider_type(&tsk_provider_aws, name);
-    assert_non_null(t);
-    return t;
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char *p = tsk_xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    free(p);
-}
-
-static void print_diags(struct fx *f)
-{
-    if (f->d.v.n)
-        tsk_diags_print(&f->d, stderr, 0);
-}
+#include "aws_fx.h"
 
 static int setup(void **state)
 {
-    const char *url = getenv("TSK_MOTO_URL");
-    if (!url || !*url) {
-        fprintf(stderr, "TSK_MOTO_URL is not set: these tests need "
-                        "moto_server (run them through `make test`, or start "
-                        "`moto_server -H 127.0.0.1 -p PORT` and export "
-                        "TSK_MOTO_URL=http://127.0.0.1:PORT)\n");
+    if (aws_fx_env() != 0)
         return -1;
-    }
-    setenv("AWS_ENDPOINT_URL", url, 1);
-    setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    setenv("AWS_REGION", "us-east-1", 1);
-    setenv("TUSKFORM_POLL_INTERVAL_MS", "100", 1);
-    setenv("TUSKFORM_POLL_DEADLINE_MS", "20000", 1);
     struct fx *f = tsk_xcalloc(1, sizeof(*f));
     strcpy(f->dir, "/tmp/tsk-aws-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
@@ -84,77 +29,9 @@ static int teardown(void **state)
     struct fx *f = *state;
     tsk_provider_aws.close(f->p);
     tsk_diags_release(&f->d);
-    char *cmd = tsk_xasprintf("rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cannot remove %s\n", f->dir);
-    free(cmd);
+    aws_fx_rmdir(f->dir);
     free(f);
     return 0;
-}
-
-static cJSON *parse(const char *js)
-{
-    cJSON *j = cJSON_Parse(js);
-    assert_non_null(j);
-    return j;
-}
-
-/* Creates, checking success; returns the id (caller frees). */
-static char *create(struct fx *f, const char *tname, const char *addr,
-                    const char *planned_js, cJSON **out)
-{
-    struct tsk_rcall c = {f->p, addr, "teststack"};
-    cJSON *p = parse(planned_js);
-    char *id = NULL;
-    int rc = type(tname)->create(&c, p, &id, out, &f->d);
-    print_diags(f);
-    assert_int_equal(rc, 0);
-    assert_non_null(id);
-    assert_non_null(*out);
-    cJSON_Delete(p);
-    return id;
-}
-
-static cJSON *read_obj(struct fx *f, const char *tname, const char *id,
-                       const cJSON *prior)
-{
-    struct tsk_rcall c = {f->p, "x.y", "teststack"};
-    cJSON *out = NULL;
-    int rc = type(tname)->read(&c, id, prior, &out, &f->d);
-    print_diags(f);
-    assert_int_equal(rc, 0);
-    return out;
-}
-
-static cJSON *update(struct fx *f, const char *tname, const char *addr,
-                     const char *id, const cJSON *prior, const char *js)
-{
-    struct tsk_rcall c = {f->p, addr, "teststack"};
-    cJSON *p = parse(js), *out = NULL;
-    int rc = type(tname)->update(&c, id, prior, p, &out, &f->d);
-    print_diags(f);
-    assert_int_equal(rc, 0);
-    assert_non_null(out);
-    cJSON_Delete(p);
-    return out;
-}
-
-static void delete_gone(struct fx *f, const char *tname, const char *id,
-                        const cJSON *prior)
-{
-    struct tsk_rcall c = {f->p, "x.y", "teststack"};
-    assert_int_equal(type(tname)->delete(&c, id, prior, &f->d), 0);
-    /* deleting what is gone succeeds too */
-    assert_int_equal(type(tname)->delete(&c, id, prior, &f->d), 0);
-    cJSON *again = read_obj(f, tname, id, prior);
-    assert_null(again);
-}
-
-static void assert_str(const cJSON *o, const char *k, const char *want)
-{
-    const char *v = aws__jstr(o, k);
-    if (!v || strcmp(v, want) != 0)
-        fail_msg("%s: got \"%s\", want \"%s\"", k, v ? v : "(none)", want);
 }
 
 static char *role_js(struct fx *f, const char *name, const char *action)

@@ -5,52 +5,10 @@
  * table and the stream the configuration only names are created here
  * through the same AWS transport.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "aws_fx.h"
 
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "providers/aws/internal.h"
-
-struct fx {
-    struct tsk_pctx *p;
-    struct tsk_diags d;
-    char dir[64];
-    char pfx[32];
-    char *role_id, *role_arn, *fn_id, *fn_arn;
-    cJSON *fn;
-};
-
-static const struct tsk_resource_type *type(const char *name)
-{
-    const struct tsk_resource_type *t =
-        tsk_provider_type(&tsk_provider_aws, name);
-    assert_non_null(t);
-    return t;
-}
-
-static void print_diags(struct fx *f)
-{
-    if (f->d.v.n)
-        tsk_diags_print(&f->d, stderr, 0);
-}
-
-static cJSON *parse(const char *js)
-{
-    cJSON *j = cJSON_Parse(js);
-    assert_non_null(j);
-    return j;
-}
-
-static char *create(struct fx *f, const char *tname, const char *js,
-                    cJSON **out)
+static char *make(struct fx *f, const char *tname, const char *js,
+                  cJSON **out)
 {
     struct tsk_rcall c = {f->p, "t.x", "teststack"};
     cJSON *p = parse(js);
@@ -75,18 +33,8 @@ static void write_code(struct fx *f, const char *text)
 
 static int setup(void **state)
 {
-    const char *url = getenv("TSK_MOTO_URL");
-    if (!url || !*url) {
-        fprintf(stderr, "TSK_MOTO_URL is not set: these tests need "
-                        "moto_server (run them through `make test`)\n");
+    if (aws_fx_env() != 0)
         return -1;
-    }
-    setenv("AWS_ENDPOINT_URL", url, 1);
-    setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-    setenv("AWS_REGION", "us-east-1", 1);
-    setenv("TUSKFORM_POLL_INTERVAL_MS", "100", 1);
-    setenv("TUSKFORM_POLL_DEADLINE_MS", "20000", 1);
     struct fx *f = tsk_xcalloc(1, sizeof(*f));
     strcpy(f->dir, "/tmp/tsk-awsm-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
@@ -97,7 +45,7 @@ static int setup(void **state)
     cJSON *out = NULL;
     char *js = tsk_xasprintf(
         "{\"name\":\"%s-role\",\"assume_role_policy\":\"{}\"}", f->pfx);
-    f->role_id = create(f, "aws_iam_role", js, &out);
+    f->role_id = make(f, "aws_iam_role", js, &out);
     f->role_arn = tsk_xstrdup(aws__jstr(out, "arn"));
     cJSON_Delete(out);
     free(js);
@@ -105,7 +53,7 @@ static int setup(void **state)
                        "\"handler\":\"h.handle\",\"runtime\":\"python3.12\","
                        "\"filename\":\"%s\"}",
                        f->pfx, f->role_arn, f->dir);
-    f->fn_id = create(f, "aws_lambda_function", js, &f->fn);
+    f->fn_id = make(f, "aws_lambda_function", js, &f->fn);
     f->fn_arn = tsk_xstrdup(aws__jstr(f->fn, "arn"));
     free(js);
     *state = f;
@@ -122,10 +70,7 @@ static int teardown(void **state)
                      0);
     tsk_provider_aws.close(f->p);
     tsk_diags_release(&f->d);
-    char *cmd = tsk_xasprintf("rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cannot remove %s\n", f->dir);
-    free(cmd);
+    aws_fx_rmdir(f->dir);
     cJSON_Delete(f->fn);
     free(f->role_id);
     free(f->role_arn);
@@ -153,7 +98,7 @@ static void call(struct fx *f, const char *svc, const char *op,
 static void round_trip(struct fx *f, const char *js, const char *js2)
 {
     cJSON *out = NULL;
-    char *id = create(f, "aws_lambda_event_source_mapping", js, &out);
+    char *id = make(f, "aws_lambda_event_source_mapping", js, &out);
     assert_string_equal(aws__jstr(out, "function_name"), f->fn_arn);
     assert_non_null(aws__jstr(out, "event_source_arn"));
     assert_true(aws__jbool(out, "enabled", 0));
@@ -197,7 +142,7 @@ static void test_aws_mappings__sqs(void **state)
     struct fx *f = *state;
     cJSON *q = NULL;
     char *js = tsk_xasprintf("{\"name\":\"%s-jobs\"}", f->pfx);
-    char *qid = create(f, "aws_sqs_queue", js, &q);
+    char *qid = make(f, "aws_sqs_queue", js, &q);
     free(js);
     const char *fmt = "{\"function_name\":\"%s\",\"event_source_arn\":\"%s\","
                       "\"batch_size\":%d,\"enabled\":true}";
@@ -288,7 +233,7 @@ static void test_aws_mappings__alias(void **state)
     char *js = tsk_xasprintf("{\"name\":\"live\",\"function_name\":\"%s-fn\","
                              "\"source_code_hash\":\"%s\"}",
                              f->pfx, aws__jstr(f->fn, "source_code_hash"));
-    char *id = create(f, "aws_lambda_alias", js, &out);
+    char *id = make(f, "aws_lambda_alias", js, &out);
     assert_non_null(strstr(id, ":function:"));
     assert_string_equal(aws__jstr(out, "source_code_hash"),
                         aws__jstr(f->fn, "source_code_hash"));
