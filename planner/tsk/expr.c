@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct tsk_value err_value(const struct tsk_pos *pos)
+struct tsk_value tsk_p__err_value(const struct tsk_pos *pos)
 {
     struct tsk_value v = {0};
     memset(&v, 0, sizeof(v));
@@ -20,7 +20,7 @@ static struct tsk_value err_value(const struct tsk_pos *pos)
     return v;
 }
 
-static struct tsk_value null_value(const struct tsk_pos *pos)
+struct tsk_value tsk_p__null_value(const struct tsk_pos *pos)
 {
     struct tsk_value v = {0};
     memset(&v, 0, sizeof(v));
@@ -30,11 +30,15 @@ static struct tsk_value null_value(const struct tsk_pos *pos)
 }
 
 /* A token that ends a value position (array item, table value, statement). */
-static int ends_value(const struct tsk_parser *p)
+int tsk_p__ends_value(const struct tsk_parser *p)
 {
     switch (p->tok.kind) {
-    case TSK_T_NEWLINE: case TSK_T_SEMI: case TSK_T_EOF: case TSK_T_COMMA:
-    case TSK_T_RBRACKET: case TSK_T_RBRACE:
+    case TSK_T_NEWLINE:
+    case TSK_T_SEMI:
+    case TSK_T_EOF:
+    case TSK_T_COMMA:
+    case TSK_T_RBRACKET:
+    case TSK_T_RBRACE:
         return 1;
     default:
         return 0;
@@ -49,10 +53,10 @@ static struct tsk_value range_value(struct tsk_parser *p,
             tsk_diag_error(p->d, &t->pos,
                            "range %lld-%lld: min must not exceed max",
                            (long long)t->v.r.lo, (long long)t->v.r.hi);
-        return err_value(&t->pos);
+        return tsk_p__err_value(&t->pos);
     }
     if (p->skip)
-        return null_value(&t->pos);
+        return tsk_p__null_value(&t->pos);
     struct tsk_table *tab = tsk_table_new(p->doc, &t->pos);
     tsk_table_reserve(p->doc, tab, 3);
     struct tsk_entry *e = tsk_table_add(p->doc, tab, "min", 3, &t->pos);
@@ -99,7 +103,13 @@ static int range_is_whole(const struct tsk_parser *p, const struct tsk_token *t)
     if (s >= end)
         return 1;
     switch (*s) {
-    case '\n': case '\r': case ';': case ',': case ']': case '}': case ')':
+    case '\n':
+    case '\r':
+    case ';':
+    case ',':
+    case ']':
+    case '}':
+    case ')':
     case '#':
         return 1;
     case '/':
@@ -126,7 +136,7 @@ static struct tsk_value string_value(struct tsk_parser *p)
 {
     const struct tsk_token *t = &p->tok;
     if (p->skip)
-        return null_value(&t->pos);
+        return tsk_p__null_value(&t->pos);
     if (t->kind == TSK_T_STRING && !(t->flags & TSK_TF_ESCAPES))
         return tsk_str_value(p->doc, tsk_tok_text(&p->lx, t) + 1, t->len - 2,
                              &t->pos);
@@ -143,21 +153,21 @@ static struct tsk_value bare_name(struct tsk_parser *p)
     const char *s = tsk_tok_text(&p->lx, t);
     size_t n = t->len;
     if (n == 4 && memcmp(s, "true", 4) == 0) {
-        struct tsk_value v = null_value(&t->pos);
+        struct tsk_value v = tsk_p__null_value(&t->pos);
         v.kind = TSK_V_BOOL;
         v.u.b = 1;
         return v;
     }
     if (n == 5 && memcmp(s, "false", 5) == 0) {
-        struct tsk_value v = null_value(&t->pos);
+        struct tsk_value v = tsk_p__null_value(&t->pos);
         v.kind = TSK_V_BOOL;
         v.u.b = 0;
         return v;
     }
     if (n == 4 && memcmp(s, "null", 4) == 0)
-        return null_value(&t->pos);
+        return tsk_p__null_value(&t->pos);
     if (p->skip)
-        return null_value(&t->pos);
+        return tsk_p__null_value(&t->pos);
     /* the inline tables being built, then the section or block being
      * written (not the ones around it) */
     for (size_t i = p->scopes.n; i-- > 0;) {
@@ -175,19 +185,20 @@ static struct tsk_value bare_name(struct tsk_parser *p)
     }
     if ((n == 4 && strncmp(s, "True", 4) == 0) ||
         (n == 5 && strncmp(s, "False", 5) == 0) ||
-        (n == 4 && (strncmp(s, "NULL", 4) == 0 || strncmp(s, "Null", 4) == 0)) ||
+        (n == 4 &&
+         (strncmp(s, "NULL", 4) == 0 || strncmp(s, "Null", 4) == 0)) ||
         (n == 4 && strncmp(s, "TRUE", 4) == 0) ||
         (n == 5 && strncmp(s, "FALSE", 5) == 0)) {
         tsk_diag_error(p->d, &t->pos, "unknown name '%.*s'", (int)n, s);
         tsk_diag_detail(p->d, "true, false and null are written in lowercase");
-        return err_value(&t->pos);
+        return tsk_p__err_value(&t->pos);
     }
     tsk_diag_error(p->d, &t->pos, "unknown name '%.*s'", (int)n, s);
     tsk_diag_detail(p->d,
                     "a bare name refers to a key set earlier in this section "
                     "or block; quote it if you meant the string \"%.*s\"",
                     (int)n, s);
-    return err_value(&t->pos);
+    return tsk_p__err_value(&t->pos);
 }
 
 static struct tsk_value global_ref(struct tsk_parser *p)
@@ -195,14 +206,14 @@ static struct tsk_value global_ref(struct tsk_parser *p)
     const struct tsk_token *t = &p->tok;
     const char *s = tsk_tok_text(&p->lx, t);
     if (p->skip)
-        return null_value(&t->pos);
+        return tsk_p__null_value(&t->pos);
     struct tsk_entry *e = tsk_table_findn(p->doc->globals, s + 1, t->len - 1);
     if (!e) {
         tsk_diag_error(p->d, &t->pos, "undefined variable '%.*s'", (int)t->len,
                        s);
         tsk_diag_detail(p->d, "a variable must be assigned ($name = ...) "
                               "before it is used");
-        return err_value(&t->pos);
+        return tsk_p__err_value(&t->pos);
     }
     struct tsk_value v = e->val;
     v.pos = t->pos;
@@ -210,283 +221,6 @@ static struct tsk_value global_ref(struct tsk_parser *p)
 }
 
 /* ---- arrays and inline tables --------------------------------------- */
-
-/* Skips newlines, then one optional comma and the newlines after it.
- * Returns 1 when a separator was seen. */
-static int separator(struct tsk_parser *p)
-{
-    int seen = 0;
-    while (p->tok.kind == TSK_T_NEWLINE) {
-        seen = 1;
-        tsk_p_next(p);
-    }
-    if (p->tok.kind == TSK_T_COMMA) {
-        seen = 1;
-        tsk_p_next(p);
-        while (p->tok.kind == TSK_T_NEWLINE)
-            tsk_p_next(p);
-    }
-    return seen;
-}
-
-static void unclosed(struct tsk_parser *p, const struct tsk_pos *open,
-                     const char *what)
-{
-    tsk_p_syntax(p, open, "unclosed '%s'", what);
-    const char *close = what[0] == '[' ? "]" : what[0] == '{' ? "}" : ")";
-    if (p->tok.kind == TSK_T_EOF)
-        tsk_diag_detail(p->d, "expected '%s' before the end of the file",
-                        close);
-    else
-        tsk_diag_detail(p->d, "expected '%s' before %s at line %u", close,
-                        tsk_tok_name(p->tok.kind), p->tok.pos.line);
-}
-
-static int level_of(enum tsk_tok k);
-
-/* An array item or inline-table entry reports its own first error: after
- * an evaluation error ended it (p->efail), skips the rest of it quietly, to
- * the ',' or line break that ends it or the bracket that closes the list
- * (an operator at the end of a line continues the item). nest is p->nest
- * when the item began; paren is the list's (0). */
-static void skip_item(struct tsk_parser *p, int nest)
-{
-    int depth = p->nest - nest, cont = 0;
-    struct tsk_diags *lexd = p->lx.diags;
-    p->lx.diags = NULL;
-    p->paren = 0;
-    while (p->tok.kind != TSK_T_EOF) {
-        enum tsk_tok k = p->tok.kind;
-        int closer = k == TSK_T_RBRACKET || k == TSK_T_RBRACE ||
-                     k == TSK_T_RPAREN;
-        if (depth <= 0 && (closer || k == TSK_T_COMMA || k == TSK_T_SEMI ||
-                           (k == TSK_T_NEWLINE && !cont)))
-            break;
-        if (k == TSK_T_LBRACE || k == TSK_T_LBRACKET || k == TSK_T_LPAREN)
-            depth++;
-        else if (closer)
-            depth--;
-        if (k != TSK_T_NEWLINE)
-            cont = level_of(k) || k == TSK_T_NOT || k == TSK_T_QUESTION ||
-                   k == TSK_T_COLON || k == TSK_T_DOT;
-        tsk_p_next(p);
-    }
-    p->lx.diags = lexd;
-    p->nest = nest;
-    p->perr = p->efail = 0;
-}
-
-static struct tsk_value array_lit(struct tsk_parser *p)
-{
-    struct tsk_pos open = p->tok.pos;
-    int saved_paren = p->paren;
-    TSK_ARRAY(struct tsk_value) items = {0};
-    struct tsk_value items_small[16];
-    size_t nsmall = 0;
-    int failed = 0, outer_nerr = p->stmt_nerr;
-    p->paren = 0;
-    p->nest++;
-    tsk_p_next(p);
-    separator(p);
-    while (p->tok.kind != TSK_T_RBRACKET) {
-        if (p->tok.kind == TSK_T_EOF) {
-            unclosed(p, &open, "[");
-            goto out;
-        }
-        int item_nest = p->nest;
-        p->stmt_nerr = p->d->nerr; /* the item reports its own first error */
-        struct tsk_value v = tsk_p_value(p);
-        if (tsk_p_failed(p)) {
-            if (!p->efail) /* a syntax error: the statement recovers */
-                goto out;
-            skip_item(p, item_nest);
-            v.kind = TSK_V_ERR;
-        }
-        if (v.kind == TSK_V_ERR)
-            failed = 1;
-        p->cat_s = NULL; /* the item is stored */
-        if (!p->skip && !failed) {
-            if (nsmall < 16 && items.n == 0) {
-                items_small[nsmall++] = v;
-            } else {
-                if (items.n == 0) {
-                    TSK_ARRAY_GROW(items, 32);
-                    memcpy(items.v, items_small, nsmall * sizeof(v));
-                    items.n = nsmall;
-                }
-                *TSK_ARRAY_PUSH(items) = v;
-            }
-        }
-        if (p->tok.kind == TSK_T_RBRACKET)
-            break;
-        if (!separator(p)) {
-            if (p->tok.kind == TSK_T_EOF)
-                unclosed(p, &open, "[");
-            else
-                tsk_p_syntax(p, &p->tok.pos,
-                             "expected ',' or ']' in array, found %s",
-                             tsk_tok_name(p->tok.kind));
-            goto out;
-        }
-    }
-    p->stmt_nerr = outer_nerr;
-    p->nest--;
-    p->paren = saved_paren;
-    tsk_p_next(p);
-    if (failed) {
-        TSK_ARRAY_FREE(items);
-        return err_value(&open);
-    }
-    if (p->skip) {
-        TSK_ARRAY_FREE(items);
-        return null_value(&open);
-    }
-    size_t n = items.n ? items.n : nsmall;
-    struct tsk_array *a = tsk_array_new(p->doc, n);
-    if (n)
-        memcpy(a->v, items.n ? items.v : items_small, n * sizeof(*a->v));
-    TSK_ARRAY_FREE(items);
-    struct tsk_value v = {0};
-    v.kind = TSK_V_ARRAY;
-    v.pos = open;
-    v.u.arr = a;
-    return v;
-out:
-    TSK_ARRAY_FREE(items);
-    p->stmt_nerr = outer_nerr;
-    p->paren = saved_paren;
-    return err_value(&open);
-}
-
-/* An inline table collects its entries in a reused buffer (one per nesting
- * depth) and gets an exactly sized arena copy when it is complete. */
-static void itab_begin(struct tsk_parser *p, struct tsk_table *t)
-{
-    if (p->ipool.n <= p->idepth)
-        TSK_ARRAY_PUSH(p->ipool);
-    struct tsk_table *slot = &p->ipool.v[p->idepth++];
-    t->e = slot->e;
-    t->cap_ = slot->cap_;
-    t->n = 0;
-    t->scratch_ = 1;
-}
-
-static void itab_end(struct tsk_parser *p, struct tsk_table *t, int keep)
-{
-    struct tsk_table *slot = &p->ipool.v[--p->idepth];
-    struct tsk_entry *buf = t->e;
-    slot->e = buf;
-    slot->cap_ = t->cap_;
-    t->scratch_ = 0;
-    if (keep && t->n) {
-        t->e = tsk_arena_alloc(&p->doc->arena, t->n * sizeof(*t->e));
-        memcpy(t->e, buf, t->n * sizeof(*t->e));
-        t->cap_ = t->n;
-    } else {
-        t->e = NULL;
-        t->n = t->cap_ = 0;
-    }
-}
-
-static struct tsk_value inline_table(struct tsk_parser *p)
-{
-    struct tsk_pos open = p->tok.pos;
-    int saved_paren = p->paren, failed = 0, outer_nerr = p->stmt_nerr;
-    struct tsk_table *t = p->skip ? NULL : tsk_table_new(p->doc, &open);
-    size_t kbase = p->keys.n;
-    p->paren = 0;
-    p->nest++;
-    if (t) {
-        itab_begin(p, t);
-        *TSK_ARRAY_PUSH(p->scopes) = t;
-    }
-    tsk_p_next(p);
-    separator(p);
-    while (p->tok.kind != TSK_T_RBRACE) {
-        int item_nest = p->nest;
-        p->stmt_nerr = p->d->nerr; /* the entry reports its own first error */
-        if (p->tok.kind != TSK_T_IDENT && p->tok.kind != TSK_T_STRING) {
-            if (p->tok.kind == TSK_T_EOF || p->tok.kind == TSK_T_LBRACKET)
-                unclosed(p, &open, "{");
-            else if (p->tok.kind != TSK_T_ERROR)
-                tsk_p_syntax(p, &p->tok.pos,
-                             "expected a key or '}' in inline table, found %s",
-                             tsk_tok_name(p->tok.kind));
-            else
-                p->perr = 1;
-            goto out;
-        }
-        int base = tsk_p_keypath(p);
-        if (base < 0)
-            goto out;
-        if (p->tok.kind != TSK_T_ASSIGN && p->tok.kind != TSK_T_COLON) {
-            if (p->tok.kind == TSK_T_LBRACE || p->tok.kind == TSK_T_GT)
-                unclosed(p, &open, "{");
-            else
-                tsk_p_syntax(p, &p->tok.pos,
-                             "expected '=' or ':' after key, found %s",
-                             tsk_tok_name(p->tok.kind));
-            goto out;
-        }
-        struct tsk_pos sep = p->tok.pos;
-        char sepc = p->tok.kind == TSK_T_COLON ? ':' : '=';
-        tsk_p_next(p);
-        if (ends_value(p)) {
-            tsk_p_syntax(p, &sep, "missing value after '%c'", sepc);
-            goto out;
-        }
-        struct tsk_value v = tsk_p_value(p);
-        if (tsk_p_failed(p)) {
-            if (!p->efail) /* a syntax error: the statement recovers */
-                goto out;
-            skip_item(p, item_nest);
-            v.kind = TSK_V_ERR;
-        }
-        if (v.kind == TSK_V_ERR)
-            failed = 1;
-        else if (t && tsk_p_assign(p, t, (size_t)base, v) < 0)
-            failed = 1;
-        p->keys.n = kbase;
-        if (p->tok.kind == TSK_T_RBRACE)
-            break;
-        if (!separator(p)) {
-            if (p->tok.kind == TSK_T_EOF)
-                unclosed(p, &open, "{");
-            else
-                tsk_p_syntax(p, &p->tok.pos,
-                             "expected ',' or '}' in inline table, found %s",
-                             tsk_tok_name(p->tok.kind));
-            goto out;
-        }
-    }
-    p->stmt_nerr = outer_nerr;
-    p->nest--;
-    p->paren = saved_paren;
-    if (t) {
-        p->scopes.n--;
-        itab_end(p, t, !failed);
-    }
-    tsk_p_next(p);
-    if (failed)
-        return err_value(&open);
-    if (!t)
-        return null_value(&open);
-    t->is_inline = 1;
-    struct tsk_value v = {0};
-    v.kind = TSK_V_TABLE;
-    v.pos = open;
-    v.u.tab = t;
-    return v;
-out:
-    p->stmt_nerr = outer_nerr;
-    p->paren = saved_paren;
-    p->keys.n = kbase;
-    if (t) {
-        p->scopes.n--;
-        itab_end(p, t, 0);
-    }
-    return err_value(&open);
-}
 
 /* After an operator inside brackets an operand must follow: a line break
  * there is insignificant. */
@@ -507,16 +241,16 @@ static struct tsk_value primary(struct tsk_parser *p)
     case TSK_T_INT:
         if (t->flags & TSK_TF_INTMIN) {
             tsk_diag_error(p->d, &t->pos, "integer out of range (64-bit)");
-            v = err_value(&t->pos);
+            v = tsk_p__err_value(&t->pos);
         } else {
-            v = null_value(&t->pos);
+            v = tsk_p__null_value(&t->pos);
             v.kind = TSK_V_INT;
             v.u.i = t->v.i;
         }
         tsk_p_next(p);
         return v;
     case TSK_T_DOUBLE:
-        v = null_value(&t->pos);
+        v = tsk_p__null_value(&t->pos);
         v.kind = TSK_V_DOUBLE;
         v.u.d = t->v.d;
         tsk_p_next(p);
@@ -537,20 +271,20 @@ static struct tsk_value primary(struct tsk_parser *p)
     case TSK_T_FUNC:
         return tsk_p_call(p);
     case TSK_T_LBRACKET:
-        return array_lit(p);
+        return tsk_p__array_lit(p);
     case TSK_T_LBRACE:
-        return inline_table(p);
+        return tsk_p__inline_table(p);
     case TSK_T_RANGE: {
         struct tsk_token r = *t;
         range_misplaced(p, &r);
         tsk_p_next(p);
-        return err_value(&r.pos);
+        return tsk_p__err_value(&r.pos);
     }
     case TSK_T_ERROR:
         /* already reported by the lexer: skip the rest of the statement
          * quietly rather than reporting what follows the bad text */
         p->perr = 1;
-        return err_value(&t->pos);
+        return tsk_p__err_value(&t->pos);
     case TSK_T_LPAREN: {
         struct tsk_pos open = t->pos;
         p->paren++;
@@ -562,9 +296,9 @@ static struct tsk_value primary(struct tsk_parser *p)
         p->paren--;
         if (p->tok.kind != TSK_T_RPAREN) {
             p->paren++;
-            unclosed(p, &open, "(");
+            tsk_p__unclosed(p, &open, "(");
             p->paren--;
-            return err_value(&open);
+            return tsk_p__err_value(&open);
         }
         p->nest--;
         tsk_p_next(p);
@@ -575,7 +309,7 @@ static struct tsk_value primary(struct tsk_parser *p)
     default:
         tsk_p_syntax(p, &t->pos, "expected a value, found %s",
                      tsk_tok_name(t->kind));
-        return err_value(&t->pos);
+        return tsk_p__err_value(&t->pos);
     }
 }
 
@@ -590,7 +324,7 @@ static struct tsk_value postfix(struct tsk_parser *p)
             tsk_p_next(p);
             if (p->tok.kind != TSK_T_IDENT && p->tok.kind != TSK_T_STRING) {
                 tsk_p_syntax(p, &p->tok.pos, "expected a key name after '.'");
-                return err_value(&op);
+                return tsk_p__err_value(&op);
             }
             const char *name = tsk_tok_text(&p->lx, &p->tok);
             size_t len = p->tok.len;
@@ -606,13 +340,13 @@ static struct tsk_value postfix(struct tsk_parser *p)
                                    (int)len, name,
                                    v.kind == TSK_V_INT ? "an" : "a",
                                    tsk_vkind_name(v.kind));
-                    v = err_value(&op);
+                    v = tsk_p__err_value(&op);
                 } else {
                     struct tsk_entry *e = tsk_table_findn(v.u.tab, name, len);
                     if (!e) {
                         tsk_diag_error(p->d, &op, "the table has no key '%.*s'",
                                        (int)len, name);
-                        v = err_value(&op);
+                        v = tsk_p__err_value(&op);
                     } else {
                         struct tsk_pos vp = v.pos;
                         v = e->val;
@@ -634,9 +368,9 @@ static struct tsk_value postfix(struct tsk_parser *p)
             p->paren--;
             if (p->tok.kind != TSK_T_RBRACKET) {
                 p->paren++;
-                unclosed(p, &op, "[");
+                tsk_p__unclosed(p, &op, "[");
                 p->paren--;
-                return err_value(&op);
+                return tsk_p__err_value(&op);
             }
             p->nest--;
             tsk_p_next(p);
@@ -649,45 +383,47 @@ static struct tsk_value postfix(struct tsk_parser *p)
             struct tsk_pos vp = v.pos;
             if (v.kind == TSK_V_ARRAY) {
                 if (ix.kind != TSK_V_INT) {
-                    tsk_diag_error(p->d, &op, "an array index must be an "
-                                              "integer, not %s",
+                    tsk_diag_error(p->d, &op,
+                                   "an array index must be an "
+                                   "integer, not %s",
                                    tsk_vkind_name(ix.kind));
-                    v = err_value(&op);
+                    v = tsk_p__err_value(&op);
                 } else if (ix.u.i < 0 || (uint64_t)ix.u.i >= v.u.arr->n) {
                     tsk_diag_error(p->d, &op,
                                    "index %lld is out of range (the array has "
                                    "%zu item%s)",
                                    (long long)ix.u.i, v.u.arr->n,
                                    v.u.arr->n == 1 ? "" : "s");
-                    v = err_value(&op);
+                    v = tsk_p__err_value(&op);
                 } else {
                     v = v.u.arr->v[ix.u.i];
                     v.pos = vp;
                 }
             } else if (v.kind == TSK_V_TABLE) {
                 if (ix.kind != TSK_V_STRING) {
-                    tsk_diag_error(p->d, &op, "a table index must be a string, "
-                                              "not %s",
+                    tsk_diag_error(p->d, &op,
+                                   "a table index must be a string, "
+                                   "not %s",
                                    tsk_vkind_name(ix.kind));
-                    v = err_value(&op);
+                    v = tsk_p__err_value(&op);
                 } else {
                     struct tsk_entry *e =
                         tsk_table_findn(v.u.tab, ix.u.str.s, ix.u.str.len);
                     if (!e) {
                         tsk_diag_error(p->d, &op, "the table has no key '%s'",
                                        ix.u.str.s);
-                        v = err_value(&op);
+                        v = tsk_p__err_value(&op);
                     } else {
                         v = e->val;
                         v.pos = vp;
                     }
                 }
             } else {
-                tsk_diag_error(p->d, &op, "cannot index %s %s",
-                               v.kind == TSK_V_INT || v.kind == TSK_V_ARRAY
-                                   ? "an" : "a",
-                               tsk_vkind_name(v.kind));
-                v = err_value(&op);
+                tsk_diag_error(
+                    p->d, &op, "cannot index %s %s",
+                    v.kind == TSK_V_INT || v.kind == TSK_V_ARRAY ? "an" : "a",
+                    tsk_vkind_name(v.kind));
+                v = tsk_p__err_value(&op);
             }
             continue;
         }
@@ -700,11 +436,11 @@ static struct tsk_value unary1(struct tsk_parser *p);
 static struct tsk_value unary(struct tsk_parser *p)
 {
     if (tsk_p_failed(p)) /* the statement reports its first error only */
-        return err_value(&p->tok.pos);
+        return tsk_p__err_value(&p->tok.pos);
     if (p->depth >= TSK_MAX_DEPTH) {
         tsk_p_syntax(p, &p->tok.pos, "nesting too deep (more than %d levels)",
                      TSK_MAX_DEPTH);
-        return err_value(&p->tok.pos);
+        return tsk_p__err_value(&p->tok.pos);
     }
     p->depth++;
     struct tsk_value v = unary1(p);
@@ -728,7 +464,7 @@ static struct tsk_value unary1(struct tsk_parser *p)
                            tsk_vkind_name(a.kind));
             tsk_diag_detail(p->d, "there is no truthiness: compare "
                                   "explicitly, e.g. x == 0");
-            return err_value(&op);
+            return tsk_p__err_value(&op);
         }
         a.u.b = !a.u.b;
         a.pos = op;
@@ -740,7 +476,7 @@ static struct tsk_value unary1(struct tsk_parser *p)
         skip_nl_in_brackets(p);
         if (p->tok.kind == TSK_T_INT && (p->tok.flags & TSK_TF_INTMIN) &&
             p->tok.pos.off == op.off + 1) {
-            struct tsk_value v = null_value(&op);
+            struct tsk_value v = tsk_p__null_value(&op);
             v.kind = TSK_V_INT;
             v.u.i = INT64_MIN;
             tsk_p_next(p);
@@ -761,16 +497,30 @@ static struct tsk_value unary1(struct tsk_parser *p)
 
 static struct tsk_value binary_level(struct tsk_parser *p, int level);
 
-static int level_of(enum tsk_tok k)
+int tsk_p__level_of(enum tsk_tok k)
 {
     switch (k) {
-    case TSK_T_OR: return 1;
-    case TSK_T_AND: return 2;
-    case TSK_T_EQ: case TSK_T_NE: return 3;
-    case TSK_T_LT: case TSK_T_LE: case TSK_T_GT: case TSK_T_GE: return 4;
-    case TSK_T_PLUS: case TSK_T_MINUS: return 5;
-    case TSK_T_STAR: case TSK_T_SLASH: case TSK_T_PERCENT: return 6;
-    default: return 0;
+    case TSK_T_OR:
+        return 1;
+    case TSK_T_AND:
+        return 2;
+    case TSK_T_EQ:
+    case TSK_T_NE:
+        return 3;
+    case TSK_T_LT:
+    case TSK_T_LE:
+    case TSK_T_GT:
+    case TSK_T_GE:
+        return 4;
+    case TSK_T_PLUS:
+    case TSK_T_MINUS:
+        return 5;
+    case TSK_T_STAR:
+    case TSK_T_SLASH:
+    case TSK_T_PERCENT:
+        return 6;
+    default:
+        return 0;
     }
 }
 
@@ -783,7 +533,7 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
     for (;;) {
         if (tsk_p_failed(p))
             return a;
-        int level = level_of(p->tok.kind);
+        int level = tsk_p__level_of(p->tok.kind);
         if (!level || level < min)
             return a;
         enum tsk_tok op = p->tok.kind;
@@ -793,7 +543,7 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
                 tsk_p_syntax(p, &opos, "comparisons do not chain");
                 tsk_diag_detail(p->d, "combine them with && or ||, or use "
                                       "parentheses");
-                return err_value(&opos);
+                return tsk_p__err_value(&opos);
             }
             last_cmp = level;
         }
@@ -823,17 +573,16 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
             }
             if (bad || b.kind != TSK_V_BOOL) {
                 const struct tsk_value *w = bad ? &a : &b;
-                tsk_diag_error(p->d, &opos,
-                               "'%s' needs booleans, but its %s operand is "
-                               "%s %s",
-                               op == TSK_T_OR ? "||" : "&&",
-                               bad ? "left" : "right",
-                               w->kind == TSK_V_INT || w->kind == TSK_V_ARRAY
-                                   ? "an" : "a",
-                               tsk_vkind_name(w->kind));
+                tsk_diag_error(
+                    p->d, &opos,
+                    "'%s' needs booleans, but its %s operand is "
+                    "%s %s",
+                    op == TSK_T_OR ? "||" : "&&", bad ? "left" : "right",
+                    w->kind == TSK_V_INT || w->kind == TSK_V_ARRAY ? "an" : "a",
+                    tsk_vkind_name(w->kind));
                 tsk_diag_detail(p->d, "there is no truthiness: compare "
                                       "explicitly, e.g. x != 0");
-                a = err_value(&opos);
+                a = tsk_p__err_value(&opos);
                 continue;
             }
             struct tsk_pos ap = a.pos;
@@ -864,15 +613,14 @@ struct tsk_value tsk_p_expr(struct tsk_parser *p)
     if (p->depth >= TSK_MAX_DEPTH) {
         tsk_p_syntax(p, &q, "nesting too deep (more than %d levels)",
                      TSK_MAX_DEPTH);
-        return err_value(&q);
+        return tsk_p__err_value(&q);
     }
     if (!p->skip && c.kind != TSK_V_ERR) {
         if (c.kind != TSK_V_BOOL) {
-            tsk_diag_error(p->d, &q,
-                           "the condition of '?:' must be a boolean, not %s %s",
-                           c.kind == TSK_V_INT || c.kind == TSK_V_ARRAY ? "an"
-                                                                        : "a",
-                           tsk_vkind_name(c.kind));
+            tsk_diag_error(
+                p->d, &q, "the condition of '?:' must be a boolean, not %s %s",
+                c.kind == TSK_V_INT || c.kind == TSK_V_ARRAY ? "an" : "a",
+                tsk_vkind_name(c.kind));
             tsk_diag_detail(p->d, "there is no truthiness: compare "
                                   "explicitly, e.g. $n != 0 ? 1 : 2");
         } else {
@@ -893,7 +641,7 @@ struct tsk_value tsk_p_expr(struct tsk_parser *p)
     if (p->tok.kind != TSK_T_COLON) {
         tsk_p_syntax(p, &p->tok.pos, "expected ':' of '?:', found %s",
                      tsk_tok_name(p->tok.kind));
-        return err_value(&q);
+        return tsk_p__err_value(&q);
     }
     tsk_p_next(p);
     skip_nl_in_brackets(p);
@@ -907,9 +655,9 @@ struct tsk_value tsk_p_expr(struct tsk_parser *p)
     if (tsk_p_failed(p))
         return b;
     if (p->skip)
-        return null_value(&c.pos);
+        return tsk_p__null_value(&c.pos);
     if (take < 0)
-        return err_value(&q);
+        return tsk_p__err_value(&q);
     struct tsk_value r = take ? a : b;
     return r;
 }

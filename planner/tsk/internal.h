@@ -189,4 +189,15 @@ void tsk_php_date(struct tsk_buf *out, const char *fmt, size_t len,
 int tsk_load_read(const struct tsk_load_opts *opts, const char *path,
                   struct tsk_buf *out);
 
+
+/* expr.c / expr_lit.c: shared between the expression files only. */
+struct tsk_value tsk_p__err_value(const struct tsk_pos *pos);
+struct tsk_value tsk_p__null_value(const struct tsk_pos *pos);
+void tsk_p__unclosed(struct tsk_parser *p, const struct tsk_pos *open,
+                     const char *what);
+int tsk_p__level_of(enum tsk_tok k);
+int tsk_p__ends_value(const struct tsk_parser *p);
+struct tsk_value tsk_p__array_lit(struct tsk_parser *p);
+struct tsk_value tsk_p__inline_table(struct tsk_parser *p);
+
 #endif
