@@ -9,9 +9,8 @@
 #
 # Each benchmark is one bench_<name> function listed in BENCHES below; it
 # prints its own report. A benchmark whose command the binary does not have
-# yet is reported as "skipped: command not available" (benchmarks may skip;
-# tests may not). Use a Release build of BIN: sanitizer builds are several
-# times slower. The exit code is 0 even when a target is missed (the MISS
+# fails like any other failed measurement. Use a Release build of BIN:
+# sanitizer builds are several times slower. The exit code is 0 even when a target is missed (the MISS
 # lines are the result); it is non-zero only when the harness itself fails
 # or a measured command fails.
 #
@@ -39,10 +38,6 @@ python3 "$here/gen_config.py" "$N" "$tmp/project" || exit 1
 input_bytes=$(wc -c <"$tmp/bench.tsk")
 input_mb=$(awk -v b="$input_bytes" 'BEGIN { printf "%.2f", b / 1048576 }')
 
-# The commands of BIN, from `BIN help`.
-commands=$("$BIN" help 2>/dev/null |
-    awk '/^Commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }')
-have_cmd() { printf '%s\n' "$commands" | grep -qx "$1"; }
 
 # measure NAME CMD... : runs CMD $RUNS times; sets ms (median) and rss_mb.
 # A non-zero exit fails (with the first lines of its stderr).
@@ -63,12 +58,10 @@ measure() {
     fi
 }
 
-skip() { echo "== $1: skipped: command not available"; }
 
 # tsk eval: the language front end alone. Target: >= 100 MB/s and peak RSS
 # <= 32 MB + 5 x input.
 bench_eval() {
-    have_cmd tsk || { skip "tsk eval"; return 0; }
     echo "== tsk eval (one file, $N functions)"
     measure eval "$BIN" tsk eval "$tmp/bench.tsk" || { failed=1; return 0; }
     awk -v mb="$input_mb" -v ms="$ms" -v rss="$rss_mb" 'BEGIN {
@@ -86,7 +79,6 @@ bench_eval() {
 # validate: front end plus schema and reference checks, on the five-file
 # project folder.
 bench_validate() {
-    have_cmd validate || { skip "validate"; return 0; }
     echo "== validate (five files, $N functions)"
     measure validate "$BIN" -chdir="$tmp/project" validate ||
         { failed=1; return 0; }
@@ -98,7 +90,6 @@ bench_validate() {
 # plan: everything up to the change list, against empty state (local
 # provider). Runs in a scratch copy so no state is written next to the input.
 bench_plan() {
-    have_cmd plan || { skip "plan"; return 0; }
     echo "== plan (five files, $N functions, empty state)"
     measure plan "$BIN" -chdir="$tmp/project" plan ||
         { failed=1; return 0; }
@@ -121,7 +112,6 @@ apply_dir() {
 
 # apply: every resource created from empty state. Target: < 10 s.
 bench_apply() {
-    have_cmd apply || { skip "apply"; return 0; }
     echo "== apply (local provider, $N functions, empty state)"
     apply_dir "$N" "$tmp/apply.src" || { failed=1; return 0; }
     local runs=${BENCH_APPLY_RUNS:-1} i best=
@@ -148,7 +138,6 @@ bench_apply() {
 # re-plan: the applied configuration planned again, nothing to change
 # (refresh included). Target: < 1 s.
 bench_replan() {
-    have_cmd apply || { skip "re-plan"; return 0; }
     [ -d "$tmp/apply/.tuskform" ] || { echo "== re-plan: skipped (no applied folder)"; return 0; }
     echo "== re-plan with no changes ($N functions, refresh included)"
     measure replan "$BIN" -chdir="$tmp/apply" plan -detailed-exitcode ||
@@ -163,7 +152,6 @@ bench_replan() {
 # refresh: `drift` on 1,000 functions with 20 ms per provider call, at
 # parallelism 10 and 50. Target: wall within 1.5x of calls x 20 ms / P.
 bench_refresh() {
-    have_cmd drift || { skip "refresh"; return 0; }
     local n=${BENCH_REFRESH_N:-1000} p calls
     echo "== refresh ($n functions, TUSKFORM_LOCAL_LATENCY_MS=20)"
     apply_dir "$n" "$tmp/refresh" || { failed=1; return 0; }
@@ -195,7 +183,6 @@ plan_out_report() {
 
 # plan -out on empty state: every resource to create.
 bench_plan_out_empty() {
-    have_cmd plan || { skip "plan -out"; return 0; }
     [ -d "$tmp/apply.src" ] || apply_dir "$N" "$tmp/apply.src" ||
         { failed=1; return 0; }
     echo "== plan -out=P ($N functions, empty state)"
@@ -240,7 +227,6 @@ bench_terraform_ratio() {
 
 # plan -out with everything in state and nothing changed (-refresh=false).
 bench_plan_out_nochange() {
-    have_cmd plan || { skip "plan -out, no changes"; return 0; }
     [ -d "$tmp/apply/.tuskform" ] ||
         { echo "== plan -out, no changes: skipped (no applied folder)"; return 0; }
     echo "== plan -refresh=false -out=P ($N functions in state, no changes)"
@@ -264,10 +250,9 @@ bench_plan_out_nochange() {
 bench_aws() {
     local n=${BENCH_AWS_N:-50} port pport mpid ppid d p
     command -v moto_server >/dev/null 2>&1 ||
-        { echo "== aws refresh: skipped: moto_server not found"; return 0; }
+        { echo "== aws refresh: FAILED: moto_server not found"; failed=1; return 0; }
     python3 -c 'import boto3' 2>/dev/null ||
-        { echo "== aws refresh: skipped: boto3 not found"; return 0; }
-    have_cmd apply || { skip "aws refresh"; return 0; }
+        { echo "== aws refresh: FAILED: boto3 not found"; failed=1; return 0; }
     echo "== aws refresh ($n functions, proxy keep-alive, 20 ms per call)"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     moto_server -H 127.0.0.1 -p "$port" >"$tmp/aws_moto.log" 2>&1 &
