@@ -15,46 +15,90 @@ struct tsk_arena_chunk {
 
 #define CHUNK_HDR ((sizeof(struct tsk_arena_chunk) + 15) & ~(size_t)15)
 #define ARENA_MAP_MIN ((size_t)1 << 20)
+#define ARENA_MAP_MAX ((size_t)64 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A chunk of at least size usable bytes. Large chunks are mapped on a
+ * 2 MiB boundary and marked for transparent huge pages: touching fresh
+ * memory one 4 KiB page at a time costs far more than parsing it (a fault
+ * per page, and more under virtualisation), while a huge page is one fault
+ * for 2 MiB. Untouched parts of a mapping cost nothing. */
+static struct tsk_arena_chunk *chunk_new(size_t size)
+{
+    struct tsk_arena_chunk *c = NULL;
+    if (size >= ARENA_MAP_MIN) {
+        size_t len = (CHUNK_HDR + size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m != MAP_FAILED) {
+            uintptr_t a = ((uintptr_t)m + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+            size_t head = (size_t)(a - (uintptr_t)m);
+            if (head)
+                munmap(m, head);
+            if (HUGE_PAGE - head)
+                munmap((char *)a + len, HUGE_PAGE - head);
+#ifdef MADV_HUGEPAGE
+            madvise((void *)a, len, MADV_HUGEPAGE);
+#endif
+            c = (struct tsk_arena_chunk *)a;
+            c->size = (len - CHUNK_HDR) | 1; /* mark: mapped (sizes are even) */
+            return c;
+        }
+    }
+    c = tsk_xmalloc(CHUNK_HDR + size);
+    c->size = size;
+    return c;
+}
+
+/* The size of the next chunk: 64 KiB, then doubling the total reserved
+ * (whole huge pages from 1 MiB on), never less than n. */
+static size_t chunk_size(const struct tsk_arena *a, size_t n)
+{
+    size_t want = a->total < (1u << 16)     ? (1u << 16)
+                  : a->total < ARENA_MAP_MIN ? a->total
+                  : a->total < ARENA_MAP_MAX ? a->total
+                                             : ARENA_MAP_MAX;
+    if (want >= ARENA_MAP_MIN && want < 4 * ARENA_MAP_MIN)
+        want = 4 * ARENA_MAP_MIN;
+    return want < n ? n : want;
+}
+
+/* Makes a new chunk of at least size bytes current. */
+static void chunk_push(struct tsk_arena *a, size_t size)
+{
+    struct tsk_arena_chunk *c = chunk_new(size);
+    size_t got = c->size & ~(size_t)1;
+    a->total += got;
+    c->next = a->head;
+    a->head = c;
+    a->cur = (char *)c + CHUNK_HDR;
+    a->lim = a->cur + got;
+}
 
 void *tsk_arena_alloc(struct tsk_arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     if ((size_t)(a->lim - a->cur) < n) {
-        size_t want = a->total < (1u << 16) ? (1u << 16)
-                      : a->total < (1u << 22) ? a->total : (1u << 22);
-        if (want < n)
-            want = n;
-        struct tsk_arena_chunk *c;
-        if (want >= ARENA_MAP_MIN) {
-            /* large chunks: mapped and populated in one system call, which
-             * is much cheaper than taking a page fault per 4 KiB page */
-            void *m = mmap(NULL, CHUNK_HDR + want, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-            if (m == MAP_FAILED)
-                m = tsk_xmalloc(CHUNK_HDR + want);
-            else
-                want |= 1; /* mark: mapped (sizes are even) */
-            c = m;
-        } else {
-            c = tsk_xmalloc(CHUNK_HDR + want);
-        }
-        c->size = want;
-        want &= ~(size_t)1;
-        a->total += want;
+        size_t want = chunk_size(a, n);
         if (n * 4 > want && a->head && a->lim - a->cur > 256) {
             /* a big block: keep the current chunk for small ones */
+            struct tsk_arena_chunk *c = chunk_new(want);
+            a->total += c->size & ~(size_t)1;
             c->next = a->head->next;
             a->head->next = c;
             return (char *)c + CHUNK_HDR;
         }
-        c->next = a->head;
-        a->head = c;
-        a->cur = (char *)c + CHUNK_HDR;
-        a->lim = a->cur + want;
+        chunk_push(a, want);
     }
     void *p = a->cur;
     a->cur += n;
     return p;
+}
+
+void tsk_arena_reserve(struct tsk_arena *a, size_t n)
+{
+    if ((size_t)(a->lim - a->cur) < n)
+        chunk_push(a, n);
 }
 
 void *tsk_arena_zalloc(struct tsk_arena *a, size_t n)
@@ -106,7 +150,8 @@ void tsk_doc_free(struct tsk_doc *doc)
         int mapped = 0;
         for (size_t j = 0; j < doc->maps.n; j++) {
             if (doc->maps.v[j].src == src) {
-                munmap(doc->maps.v[j].addr, doc->maps.v[j].len);
+                if (doc->maps.v[j].addr)
+                    munmap(doc->maps.v[j].addr, doc->maps.v[j].len);
                 mapped = 1;
             }
         }
@@ -119,10 +164,6 @@ void tsk_doc_free(struct tsk_doc *doc)
     }
     TSK_ARRAY_FREE(doc->srcs);
     TSK_ARRAY_FREE(doc->maps);
-    for (size_t i = 0; i < doc->heap_tabs.n; i++)
-        free(doc->heap_tabs.v[i]->e);
-    TSK_ARRAY_FREE(doc->heap_tabs);
-    free(doc->keys.v);
     tsk_arena_release(&doc->arena);
     free(doc);
 }
@@ -170,7 +211,7 @@ static inline uint64_t hash_key(const char *s, size_t len)
 
 static inline int key_eq(const char *k, const char *s, size_t len)
 {
-    return memcmp(k, s, len) == 0 && k[len] == '\0';
+    return tsk_key_len(k) == len && memcmp(k, s, len) == 0;
 }
 
 #define LINEAR_MAX 12
@@ -198,7 +239,7 @@ struct tsk_entry *tsk_table_findn(const struct tsk_table *t, const char *key,
 static void index_insert(struct tsk_table *t, size_t i)
 {
     const char *k = t->e[i].key;
-    size_t mask = t->idx_cap_ - 1, h = (size_t)hash_key(k, strlen(k)) & mask;
+    size_t mask = t->idx_cap_ - 1, h = (size_t)hash_key(k, tsk_key_len(k)) & mask;
     while (t->idx_[h])
         h = (h + 1) & mask;
     t->idx_[h] = (uint32_t)(i + 1);
@@ -213,26 +254,37 @@ static void reindex(struct tsk_doc *doc, struct tsk_table *t, size_t cap)
 }
 
 #define INTERN_MAX 40
-#define HEAP_MIN 256 /* tables this large keep their entries in malloc */
+
+/* A copy of a key in the arena, its length in the 4 bytes before it (see
+ * tsk_key_len). */
+static const char *key_dup(struct tsk_doc *doc, const char *key, size_t len)
+{
+    char *p = tsk_arena_alloc(&doc->arena, 4 + len + 1);
+    uint32_t n = (uint32_t)len;
+    memcpy(p, &n, 4);
+    memcpy(p + 4, key, len);
+    p[4 + len] = '\0';
+    return p + 4;
+}
 
 /* The document's copy of a short key (one per distinct key). */
 static const char *intern(struct tsk_doc *doc, const char *key, size_t len)
 {
     if (len > INTERN_MAX || memchr(key, '\0', len))
-        return tsk_arena_strndup(&doc->arena, key, len);
+        return key_dup(doc, key, len);
     if (doc->keys.n * 2 >= doc->keys.cap) {
+        /* in the arena: the old index is left behind, no page faults */
         size_t cap = doc->keys.cap ? doc->keys.cap * 2 : 256;
-        const char **v = tsk_xcalloc(cap, sizeof(*v));
+        const char **v = tsk_arena_zalloc(&doc->arena, cap * sizeof(*v));
         for (size_t i = 0; i < doc->keys.cap; i++) {
             const char *k = doc->keys.v[i];
             if (!k)
                 continue;
-            size_t h = (size_t)hash_key(k, strlen(k)) & (cap - 1);
+            size_t h = (size_t)hash_key(k, tsk_key_len(k)) & (cap - 1);
             while (v[h])
                 h = (h + 1) & (cap - 1);
             v[h] = k;
         }
-        free(doc->keys.v);
         doc->keys.v = v;
         doc->keys.cap = cap;
     }
@@ -245,7 +297,7 @@ static const char *intern(struct tsk_doc *doc, const char *key, size_t len)
             return k;
         h = (h + 1) & mask;
     }
-    const char *k = tsk_arena_strndup(&doc->arena, key, len);
+    const char *k = key_dup(doc, key, len);
     doc->keys.v[h] = k;
     doc->keys.n++;
     return k;
@@ -265,17 +317,12 @@ struct tsk_entry *tsk_table_add(struct tsk_doc *doc, struct tsk_table *t,
 {
     if (t->n == t->cap_) {
         size_t cap = t->cap_ ? t->cap_ * 2 : 4;
-        if (t->scratch_) { /* malloc'd: by the parser (1) or the doc (2) */
+        if (t->scratch_) { /* malloc'd by the parser (an inline table) */
             t->e = tsk_xrealloc(t->e, cap * sizeof(*t->e));
-        } else if (cap >= HEAP_MIN) {
-            /* large: realloc grows in place or by remapping, no copies
-             * left behind in the arena */
-            struct tsk_entry *e = tsk_xmalloc(cap * sizeof(*e));
-            memcpy(e, t->e, t->n * sizeof(*e));
-            t->e = e;
-            t->scratch_ = 2;
-            *TSK_ARRAY_PUSH(doc->heap_tabs) = t;
         } else {
+            /* the old entries stay behind in the arena (at most as much
+             * again as the final table), which is cheaper than the page
+             * faults of growing a separate allocation */
             struct tsk_entry *e = tsk_arena_alloc(&doc->arena, cap * sizeof(*e));
             if (t->n)
                 memcpy(e, t->e, t->n * sizeof(*e));
@@ -385,7 +432,7 @@ struct tsk_value tsk_value_copy(struct tsk_doc *doc, const struct tsk_value *v)
         for (size_t i = 0; i < t->n; i++) {
             const struct tsk_entry *e = &t->e[i];
             struct tsk_entry *ne =
-                tsk_table_add(doc, c, e->key, strlen(e->key), &e->key_pos);
+                tsk_table_add(doc, c, e->key, tsk_key_len(e->key), &e->key_pos);
             ne->val = tsk_value_copy(doc, &e->val);
         }
         c->is_inline = 1;

@@ -110,7 +110,8 @@ int tsk_values_equal(const struct tsk_value *a, const struct tsk_value *b)
         if (x->n != y->n)
             return 0;
         for (size_t i = 0; i < x->n; i++) {
-            const struct tsk_entry *e = tsk_table_find(y, x->e[i].key);
+            const struct tsk_entry *e =
+                tsk_table_findn(y, x->e[i].key, tsk_key_len(x->e[i].key));
             if (!e || !tsk_values_equal(&x->e[i].val, &e->val))
                 return 0;
         }

@@ -313,9 +313,9 @@ static struct tsk_value primary(struct tsk_parser *p)
     }
 }
 
-static struct tsk_value postfix(struct tsk_parser *p)
+/* The '.key' and '[index]' operators after the primary value v. */
+static struct tsk_value postfix_rest(struct tsk_parser *p, struct tsk_value v)
 {
-    struct tsk_value v = primary(p);
     for (;;) {
         if (tsk_p_failed(p))
             return v;
@@ -490,7 +490,7 @@ static struct tsk_value unary1(struct tsk_parser *p)
             a.pos = op;
         return a;
     }
-    return postfix(p);
+    return postfix_rest(p, primary(p));
 }
 
 /* ---- binary levels -------------------------------------------------- */
@@ -526,9 +526,18 @@ int tsk_p__level_of(enum tsk_tok k)
 
 /* Precedence climbing: parses operators of level >= min, left-associative;
  * the right operand of a level-L operator is parsed at level L + 1. */
+static struct tsk_value binary_rest(struct tsk_parser *p, int min,
+                                    struct tsk_value a);
+
 static struct tsk_value binary_level(struct tsk_parser *p, int min)
 {
-    struct tsk_value a = unary(p);
+    return binary_rest(p, min, unary(p));
+}
+
+/* The operators of level >= min after the left operand a. */
+static struct tsk_value binary_rest(struct tsk_parser *p, int min,
+                                    struct tsk_value a)
+{
     int last_cmp = 0; /* level of the comparison applied last, if any */
     for (;;) {
         if (tsk_p_failed(p))
@@ -603,9 +612,60 @@ static struct tsk_value binary_level(struct tsk_parser *p, int min)
     }
 }
 
+/* Whether the current token ends a value that is a lone literal (the
+ * common case: a value followed by a line break, ',' or a closing
+ * bracket), so that no operator can follow. */
+static int ends_literal(const struct tsk_parser *p)
+{
+    switch (p->tok.kind) {
+    case TSK_T_NEWLINE:
+    case TSK_T_COMMA:
+    case TSK_T_SEMI:
+    case TSK_T_RBRACE:
+    case TSK_T_RBRACKET:
+    case TSK_T_RPAREN:
+    case TSK_T_EOF:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The first operand of an expression: a literal is read directly (what
+ * unary -> postfix -> primary would do), then the operators after it are
+ * parsed as usual unless the value ends right there. */
+static struct tsk_value first_operand(struct tsk_parser *p)
+{
+    enum tsk_tok k = p->tok.kind;
+    if (k != TSK_T_STRING && k != TSK_T_TSTRING && k != TSK_T_DOUBLE &&
+        (k != TSK_T_INT || (p->tok.flags & TSK_TF_INTMIN)))
+        return binary_level(p, 1);
+    if (tsk_p_failed(p) || p->depth >= TSK_MAX_DEPTH)
+        return binary_level(p, 1); /* reports as unary() does */
+    struct tsk_value v;
+    if (k == TSK_T_INT) {
+        v = tsk_p__null_value(&p->tok.pos);
+        v.kind = TSK_V_INT;
+        v.u.i = p->tok.v.i;
+    } else if (k == TSK_T_DOUBLE) {
+        v = tsk_p__null_value(&p->tok.pos);
+        v.kind = TSK_V_DOUBLE;
+        v.u.d = p->tok.v.d;
+    } else {
+        v = string_value(p);
+    }
+    tsk_p_next(p);
+    if (ends_literal(p))
+        return v;
+    p->depth++; /* as in unary(), around the postfix operators */
+    v = postfix_rest(p, v);
+    p->depth--;
+    return binary_rest(p, 1, v);
+}
+
 struct tsk_value tsk_p_expr(struct tsk_parser *p)
 {
-    struct tsk_value c = binary_level(p, 1);
+    struct tsk_value c = first_operand(p);
     if (tsk_p_failed(p) || p->tok.kind != TSK_T_QUESTION)
         return c;
     struct tsk_pos q = p->tok.pos;

@@ -23,6 +23,9 @@ struct tsk_arena {
 
 void *tsk_arena_alloc(struct tsk_arena *a, size_t n); /* 8-aligned, not zeroed */
 void *tsk_arena_zalloc(struct tsk_arena *a, size_t n);
+/** Makes the next n bytes of allocations come from one chunk (a size hint
+ * from the loader: large chunks are huge-page backed, see doc.c). */
+void tsk_arena_reserve(struct tsk_arena *a, size_t n);
 char *tsk_arena_strndup(struct tsk_arena *a, const char *s, size_t n);
 void tsk_arena_release(struct tsk_arena *a);
 
@@ -32,7 +35,9 @@ void tsk_arena_release(struct tsk_arena *a);
 #define TSK_V_ERR ((enum tsk_vkind)99)
 
 struct tsk_map {
-    const struct tsk_src *src; /* a source whose text is a file mapping */
+    /* a source whose text the document owns otherwise: a file mapping
+     * (addr, len), or arena memory (addr NULL) */
+    const struct tsk_src *src;
     void *addr;
     size_t len;
 };
@@ -40,10 +45,10 @@ struct tsk_map {
 struct tsk_doc {
     struct tsk_arena arena;
     struct {
-        const char **v; /* interned keys (open addressing), NULL = empty */
+        const char **v; /* interned keys (open addressing, in the arena),
+                         * NULL = empty */
         size_t cap, n;
     } keys;
-    TSK_ARRAY(struct tsk_table *) heap_tabs; /* tables with malloc'd entries */
     TSK_ARRAY(struct tsk_map) maps;
     struct tsk_table *root;
     struct tsk_table *globals; /* $name -> value, not part of the output */
@@ -54,6 +59,14 @@ struct tsk_doc {
 struct tsk_doc *tsk_doc_new(void);
 
 struct tsk_table *tsk_table_new(struct tsk_doc *doc, const struct tsk_pos *pos);
+/** The length of an entry's key: every key is stored by tsk_table_add with
+ * its length in the 4 bytes before it. */
+static inline size_t tsk_key_len(const char *key)
+{
+    uint32_t n;
+    memcpy(&n, key - 4, 4);
+    return n;
+}
 /** Finds key (len bytes) in t; NULL when absent. */
 struct tsk_entry *tsk_table_findn(const struct tsk_table *t, const char *key,
                                   size_t len);

@@ -188,7 +188,7 @@ static void table(struct tsk_buf *out, const struct tsk_table *t, int indent,
             putc1(out, ',');
         if (indent)
             newline(out, indent, depth + 1);
-        tsk_json_str(out, t->e[i].key, strlen(t->e[i].key));
+        tsk_json_str(out, t->e[i].key, tsk_key_len(t->e[i].key));
         if (indent)
             put(out, ": ", 2);
         else

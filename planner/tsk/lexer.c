@@ -23,8 +23,7 @@ void tsk_lexer_init(struct tsk_lexer *lx, const struct tsk_src *src,
     lx->ascii_line = NULL;
 }
 
-/* The position of byte q, which lies on the current line at or after the
- * last position asked for (or anywhere on the line: then we recount). */
+/* Whether the bytes from s to e are all ASCII. */
 static int all_ascii(const char *s, const char *e)
 {
     uint64_t acc = 0;
@@ -39,37 +38,41 @@ static int all_ascii(const char *s, const char *e)
     return !(acc & 0x8080808080808080ull);
 }
 
-static struct tsk_pos pos_at_slow(struct tsk_lexer *lx, const char *q);
+static uint32_t col_at_slow(struct tsk_lexer *lx, const char *q);
+
+/* Fills *pos for byte q field by field (building a struct tsk_pos in a
+ * temporary and copying it costs a store-forwarding stall per token). */
+static inline void pos_fill(struct tsk_lexer *lx, const char *q,
+                            struct tsk_pos *pos)
+{
+    pos->src = lx->src;
+    pos->line = lx->line;
+    pos->off = (uint32_t)(q - lx->src->text);
+    if (lx->ascii_line == lx->line_start && lx->line_ascii)
+        pos->col = (uint32_t)(q - lx->line_start) + 1;
+    else
+        pos->col = col_at_slow(lx, q);
+}
 
 static inline struct tsk_pos pos_at(struct tsk_lexer *lx, const char *q)
 {
-    if (lx->ascii_line == lx->line_start && lx->line_ascii) {
-        struct tsk_pos pos;
-        pos.src = lx->src;
-        pos.line = lx->line;
-        pos.off = (uint32_t)(q - lx->src->text);
-        pos.col = (uint32_t)(q - lx->line_start) + 1;
-        return pos;
-    }
-    return pos_at_slow(lx, q);
+    struct tsk_pos pos;
+    pos_fill(lx, q, &pos);
+    return pos;
 }
 
-static struct tsk_pos pos_at_slow(struct tsk_lexer *lx, const char *q)
+/* The column of q: checks the current line for ASCII once, else counts
+ * code points from the last position asked for. */
+static uint32_t col_at_slow(struct tsk_lexer *lx, const char *q)
 {
-    struct tsk_pos pos;
     if (lx->ascii_line != lx->line_start) {
         const char *nl = memchr(lx->line_start, '\n',
                                 (size_t)(lx->end - lx->line_start));
         lx->ascii_line = lx->line_start;
         lx->line_ascii = all_ascii(lx->line_start, nl ? nl : lx->end);
     }
-    pos.src = lx->src;
-    pos.line = lx->line;
-    pos.off = (uint32_t)(q - lx->src->text);
-    if (lx->line_ascii) {
-        pos.col = (uint32_t)(q - lx->line_start) + 1;
-        return pos;
-    }
+    if (lx->line_ascii)
+        return (uint32_t)(q - lx->line_start) + 1;
     if (lx->col_at < lx->line_start || lx->col_at > q) {
         lx->col_at = lx->line_start;
         lx->col = 1;
@@ -90,8 +93,7 @@ static struct tsk_pos pos_at_slow(struct tsk_lexer *lx, const char *q)
         col -= ((unsigned char)*s & 0xC0) == 0x80;
     lx->col_at = q;
     lx->col = col;
-    pos.col = col;
-    return pos;
+    return col;
 }
 
 static void lex_error(struct tsk_lexer *lx, const char *at, const char *fmt,
@@ -526,7 +528,7 @@ again:
     }
     lx->p = p;
     t->flags = 0;
-    t->pos = pos_at(lx, p);
+    pos_fill(lx, p, &t->pos);
     if (p >= end) {
         t->kind = TSK_T_EOF;
         t->len = 0;

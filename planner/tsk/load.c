@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,41 +77,54 @@ static struct tsk_src *make_src(const char *prefix, const char *name,
     return s;
 }
 
-/* Maps a regular file read-only when that gives a NUL-terminated text (its
- * size is not a multiple of the page size: the rest of the last page reads
- * as zeros). Returns the source, or NULL to fall back to reading. */
-static struct tsk_src *map_src(struct tsk_doc *doc, const char *prefix,
-                               const char *path)
+/* Reads a regular file of 64 KiB or more into the document's arena, which
+ * it first sizes for the whole document (about ARENA_PER_BYTE bytes per
+ * source byte), so that the text and everything made from it share huge
+ * pages (doc.c). Returns the source, or NULL to fall back to reading into
+ * a buffer of its own (small files, special files, errors: the fallback
+ * reports them). */
+#define ARENA_FILE_MIN 65536
+#define ARENA_PER_BYTE 8
+
+static struct tsk_src *arena_src(struct tsk_doc *doc, const char *prefix,
+                                 const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
     struct stat st;
-    long page = sysconf(_SC_PAGESIZE);
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 4096 ||
-        page <= 0 || st.st_size % page == 0) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size < ARENA_FILE_MIN || (uint64_t)st.st_size >= UINT32_MAX) {
         close(fd);
         return NULL;
     }
     size_t len = (size_t)st.st_size;
-    char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    tsk_arena_reserve(&doc->arena, len * (ARENA_PER_BYTE + 1) + 4096);
+    char *text = tsk_arena_alloc(&doc->arena, len + 1);
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, text + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
     close(fd);
-    if (m == MAP_FAILED)
+    if (got != len) /* changed or unreadable: read it the ordinary way */
         return NULL;
-    madvise(m, len, MADV_SEQUENTIAL | MADV_WILLNEED);
+    text[len] = '\0';
     struct tsk_src *s = tsk_xcalloc(1, sizeof(*s));
     s->name = tsk_xasprintf("%s%s", prefix ? prefix : "", path);
-    s->text = m;
+    s->text = text;
     s->len = len;
-    if (len >= 3 && (unsigned char)m[0] == 0xEF &&
-        (unsigned char)m[1] == 0xBB && (unsigned char)m[2] == 0xBF) {
-        s->text = m + 3;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF &&
+        (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) {
+        s->text = text + 3;
         s->len = len - 3;
     }
     struct tsk_map *mp = TSK_ARRAY_PUSH(doc->maps);
-    mp->src = s;
-    mp->addr = m;
-    mp->len = len;
+    mp->src = s; /* the text is the arena's: not freed alone */
     return s;
 }
 
@@ -166,7 +178,7 @@ int tsk_doc_load_files(struct tsk_doc **out, const char *const *paths,
     for (size_t i = 0; i < n && !p.halt; i++) {
         struct tsk_buf b = TSK_BUF_INIT;
         struct tsk_src *ms = opts && opts->read_file ? NULL
-                             : map_src(doc, prefix, paths[i]);
+                             : arena_src(doc, prefix, paths[i]);
         if (ms) {
             parse_src(&p, ms, paths[i]);
             continue;

@@ -76,7 +76,7 @@ struct tsk_table {
     size_t cap_;
     uint32_t *idx_;
     size_t idx_cap_;
-    int scratch_;       /* private: where e lives (arena, parser, heap) */
+    int scratch_;       /* private: where e lives (arena, parser) */
     int is_inline;      /* written as an inline table { ... }: complete */
     struct tsk_pos pos; /* where the table was opened (header, key, brace) */
 };
