@@ -50,6 +50,7 @@ static int load_prior(struct tsk_flow *f)
         o->attrs = tsk_state_rec_attrs(r);
         if (!o->attrs)
             o->attrs = cJSON_CreateObject();
+        tsk_strpool_keys(&f->keys, o->attrs);
         cJSON *sens = tsk_state_rec_sensitive(r), *deps = tsk_state_rec_deps(r);
         STRS_FROM_JSON(o->sensitive, sens);
         STRS_FROM_JSON(o->deps, deps);
@@ -140,9 +141,16 @@ int tsk_flow_plan(struct tsk_flow *f, const struct tsk_diff_opts *dopts,
         rc = tsk_refresh(p, f->prior.v, f->prior.n, &ro, &f->d);
         compact_prior(f);
     }
+    /* f->prior lives until tsk_flow_end, after the plan's last use: the
+     * changes borrow its attributes rather than copy them. */
+    struct tsk_diff_opts o = {0};
+    if (dopts)
+        o = *dopts;
+    o.borrow_prior = 1;
+    o.take_attrs = f->o.drop_graph_attrs;
     if (rc == 0)
-        rc = tsk_diff(p, &f->cfg->graph, f->cfg->order, f->prior.v,
-                      f->prior.n, dopts, &f->d);
+        rc = tsk_diff(p, &f->cfg->graph, f->cfg->order, f->prior.v, f->prior.n,
+                      &o, &f->d);
     p->errored = rc != 0;
     p->destroy = dopts && dopts->destroy;
     p->refresh_only = dopts && dopts->refresh_only;
@@ -235,6 +243,7 @@ void tsk_flow_end(struct tsk_flow *f)
     tsk_state_close(f->st);
     tsk_config_free(f->cfg);
     free(f->workdir);
+    tsk_strpool_free(&f->keys);
     memset(f, 0, sizeof(*f));
 }
 

@@ -16,6 +16,7 @@
 #include "planner/config.h"
 #include "planner/diff.h"
 #include "planner/plan.h"
+#include "planner/strpool.h"
 #include "state/state.h"
 
 struct tsk_flow_opts {
@@ -26,6 +27,9 @@ struct tsk_flow_opts {
     int no_recover;        /* leave the journal alone (read-only runs) */
     int cost_free_tier;    /* -cost-free-tier */
     int budget_fail;       /* -budget-policy=fail */
+    /* The graph's attribute values are not needed after the diff (plan
+     * without apply): tsk_flow_plan moves them into the plan. */
+    int drop_graph_attrs;
 };
 
 struct tsk_flow {
@@ -39,6 +43,9 @@ struct tsk_flow {
     struct tsk_plan plan;
     struct tsk_diags d;
     const char *git_ref; /* -git-ref: configuration from that commit */
+    /* The attribute names of the prior objects, shared (planner/strpool.h):
+     * released last, after the plan and the objects that point into it. */
+    struct tsk_strpool keys;
 };
 
 /**

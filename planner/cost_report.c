@@ -8,26 +8,62 @@
 
 #include "planner/model.h"
 
+/*
+ * Members under constant keys: the keys are not copied (nor by
+ * cJSON_Duplicate), which matters for a report on thousands of functions.
+ */
+static void add_cs(cJSON *o, const char *k, cJSON *v)
+{
+    if (v && !cJSON_AddItemToObjectCS(o, k, v))
+        cJSON_Delete(v);
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        add_cs(o, k, cJSON_CreateString(v));
+}
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+    add_cs(o, k, cJSON_CreateNumber(v));
+}
+
+static void add_bool(cJSON *o, const char *k, int v)
+{
+    add_cs(o, k, cJSON_CreateBool(v));
+}
+
+static cJSON *add_arr(cJSON *o, const char *k)
+{
+    cJSON *a = cJSON_CreateArray();
+    if (a && !cJSON_AddItemToObjectCS(o, k, a)) {
+        cJSON_Delete(a);
+        a = NULL;
+    }
+    return a;
+}
+
 static cJSON *fn_json(const char *name, const struct tsk_cost_fn *before,
                       const struct tsk_cost_fn *after)
 {
     cJSON *o = cJSON_CreateObject();
     double b = before ? before->monthly : 0.0, a = after ? after->monthly : 0.0;
     const struct tsk_cost_fn *shown = after ? after : before;
-    cJSON_AddStringToObject(o, "function", name);
-    cJSON_AddNumberToObject(o, "monthly_before", b);
-    cJSON_AddNumberToObject(o, "monthly_after", a);
-    cJSON_AddNumberToObject(o, "monthly_diff", a - b);
-    cJSON_AddBoolToObject(o, "depends_on_usage", shown->depends_on_usage);
-    cJSON *comps = cJSON_AddArrayToObject(o, "components");
+    add_str(o, "function", name);
+    add_num(o, "monthly_before", b);
+    add_num(o, "monthly_after", a);
+    add_num(o, "monthly_diff", a - b);
+    add_bool(o, "depends_on_usage", shown->depends_on_usage);
+    cJSON *comps = add_arr(o, "components");
     for (size_t i = 0; after && i < after->lines.n; i++) {
         const struct tsk_cost_line *l = &after->lines.v[i];
         cJSON *c = cJSON_CreateObject();
-        cJSON_AddStringToObject(c, "component", l->component);
-        cJSON_AddNumberToObject(c, "quantity", l->quantity);
-        cJSON_AddStringToObject(c, "unit", l->unit);
-        cJSON_AddNumberToObject(c, "unit_price", l->unit_price);
-        cJSON_AddNumberToObject(c, "monthly", l->monthly);
+        add_str(c, "component", l->component);
+        add_num(c, "quantity", l->quantity);
+        add_str(c, "unit", l->unit);
+        add_num(c, "unit_price", l->unit_price);
+        add_num(c, "monthly", l->monthly);
         cJSON_AddItemToArray(comps, c);
     }
     return o;
@@ -37,7 +73,7 @@ static void add_budgets(cJSON *cost, const struct tsk_model *m,
                         const struct tsk_cost_estimate *after,
                         const struct tsk_cost_opts *o, struct tsk_diags *d)
 {
-    cJSON *arr = cJSON_AddArrayToObject(cost, "budgets");
+    cJSON *arr = add_arr(cost, "budgets");
     for (size_t i = 0; i < m->monitoring.budgets.n; i++) {
         const struct tsk_model_budget *b = &m->monitoring.budgets.v[i];
         const struct tsk_cost_fn *fn =
@@ -45,14 +81,13 @@ static void add_budgets(cJSON *cost, const struct tsk_model *m,
         double est = fn ? fn->monthly : 0.0;
         int over = fn && est > b->amount;
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "name", b->name);
+        add_str(j, "name", b->name);
         if (b->function)
-            cJSON_AddStringToObject(j, "function", b->function->key);
-        cJSON_AddNumberToObject(j, "amount", b->amount);
-        cJSON_AddNumberToObject(j, "estimate", est);
-        cJSON_AddBoolToObject(j, "depends_on_usage",
-                              fn && fn->depends_on_usage);
-        cJSON_AddBoolToObject(j, "exceeded", over);
+            add_str(j, "function", b->function->key);
+        add_num(j, "amount", b->amount);
+        add_num(j, "estimate", est);
+        add_bool(j, "depends_on_usage", fn && fn->depends_on_usage);
+        add_bool(j, "exceeded", over);
         cJSON_AddItemToArray(arr, j);
         if (!over)
             continue;
@@ -93,9 +128,9 @@ static void advise(cJSON *arr, const char *fn, const char *kind,
                    struct tsk_buf *msg)
 {
     cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "function", fn);
-    cJSON_AddStringToObject(a, "kind", kind);
-    cJSON_AddStringToObject(a, "message", msg->ptr);
+    add_str(a, "function", fn);
+    add_str(a, "kind", kind);
+    add_str(a, "message", msg->ptr);
     cJSON_AddItemToArray(arr, a);
     tsk_buf_reset(msg);
 }
@@ -188,7 +223,7 @@ static void advise_memory(cJSON *arr, const struct tsk_model_function *f)
 static void add_advice(cJSON *cost, const struct tsk_model *m,
                        const struct tsk_price_table *pt, const char *region)
 {
-    cJSON *arr = cJSON_AddArrayToObject(cost, "advice");
+    cJSON *arr = add_arr(cost, "advice");
     for (size_t i = 0; i < m->functions.n; i++) {
         const struct tsk_model_function *f = &m->functions.v[i];
         if (f->provisioned.on && f->provisioned.concurrency > 0)
@@ -215,17 +250,17 @@ cJSON *tsk_cost_report(const struct tsk_model *m,
     tsk_cost_estimate(&before, pt, m->region, bin, bn, o->free_tier, d);
 
     cJSON *cost = cJSON_CreateObject();
-    cJSON_AddStringToObject(cost, "currency", "USD");
-    cJSON_AddStringToObject(cost, "region", after.region);
-    cJSON_AddStringToObject(cost, "prices_date", after.price_date);
-    cJSON_AddBoolToObject(cost, "free_tier", o->free_tier);
+    add_str(cost, "currency", "USD");
+    add_str(cost, "region", after.region);
+    add_str(cost, "prices_date", after.price_date);
+    add_bool(cost, "free_tier", o->free_tier);
     if (after.note)
-        cJSON_AddStringToObject(cost, "note", after.note);
-    cJSON_AddNumberToObject(cost, "monthly_before", before.total);
-    cJSON_AddNumberToObject(cost, "monthly_after", after.total);
-    cJSON_AddNumberToObject(cost, "monthly_diff", after.total - before.total);
+        add_str(cost, "note", after.note);
+    add_num(cost, "monthly_before", before.total);
+    add_num(cost, "monthly_after", after.total);
+    add_num(cost, "monthly_diff", after.total - before.total);
     int usage = 0;
-    cJSON *fns = cJSON_AddArrayToObject(cost, "functions");
+    cJSON *fns = add_arr(cost, "functions");
     for (size_t i = 0; i < after.fns.n; i++) {
         const struct tsk_cost_fn *a = &after.fns.v[i];
         usage |= a->depends_on_usage;
@@ -237,7 +272,7 @@ cJSON *tsk_cost_report(const struct tsk_model *m,
         if (!tsk_cost_find(&after, before.fns.v[i].function))
             cJSON_AddItemToArray(fns, fn_json(before.fns.v[i].function,
                                               &before.fns.v[i], NULL));
-    cJSON_AddBoolToObject(cost, "depends_on_usage", usage);
+    add_bool(cost, "depends_on_usage", usage);
     if (!o->destroy) {
         add_budgets(cost, m, &after, o, d);
         add_advice(cost, m, pt, after.region);

@@ -159,7 +159,8 @@ static void mark_computed_unknown(struct nplan *me, const struct tsk_node *nd,
             cJSON_GetObjectItemCaseSensitive(me->after, a->name) ||
             cJSON_GetObjectItemCaseSensitive(me->unknown, a->name))
             continue;
-        cJSON_AddTrueToObject(me->unknown, a->name);
+        /* schema names are constants: the key is not copied */
+        cJSON_AddItemToObjectCS(me->unknown, a->name, cJSON_CreateTrue());
     }
 }
 
@@ -169,7 +170,14 @@ static void plan_node(struct dctx *c, uint32_t n)
     struct nplan *me = &c->np[n];
     size_t p = tsk_diff__aidx_find(c->priors, c->nprior, nd->addr);
     me->prior = p == SIZE_MAX ? NULL : &c->prior[p];
-    me->after = nd->attrs ? cJSON_Duplicate(nd->attrs, 1) : NULL;
+    if (c->o->take_attrs) {
+        /* take_attrs: the caller handed over a modifiable graph */
+        struct tsk_node *mn = (struct tsk_node *)nd;
+        me->after = mn->attrs;
+        mn->attrs = NULL;
+    } else {
+        me->after = nd->attrs ? cJSON_Duplicate(nd->attrs, 1) : NULL;
+    }
     if (!cJSON_IsObject(me->after)) {
         cJSON_Delete(me->after);
         me->after = cJSON_CreateObject();
@@ -233,6 +241,19 @@ static void add_sensitive(struct tsk_change *ch, const struct tsk_schema *s,
         TSK_STRS_ADD_UNIQUE(ch->sensitive, extra[i]);
 }
 
+/* The before of a change: the prior's attributes, copied or borrowed. */
+static cJSON *before_of(const struct dctx *c, const cJSON *attrs)
+{
+    cJSON *b = NULL;
+    if (!attrs)
+        return cJSON_CreateObject();
+    if (c->o->borrow_prior && cJSON_IsObject(attrs))
+        b = cJSON_CreateObjectReference(attrs->child);
+    else
+        b = cJSON_Duplicate(attrs, 1);
+    return b ? b : cJSON_CreateObject();
+}
+
 static void emit_node(struct dctx *c, uint32_t n)
 {
     const struct tsk_node *nd = &c->g->nodes.v[n];
@@ -247,9 +268,7 @@ static void emit_node(struct dctx *c, uint32_t n)
     ch->reason = me->reason;
     if (me->prior) {
         ch->id = me->prior->id ? tsk_xstrdup(me->prior->id) : NULL;
-        ch->before = cJSON_Duplicate(me->prior->attrs, 1);
-        if (!ch->before)
-            ch->before = cJSON_CreateObject();
+        ch->before = before_of(c, me->prior->attrs);
     }
     ch->after = me->after;
     ch->after_unknown = me->unknown;
@@ -289,7 +308,7 @@ static void emit_delete(struct dctx *c, const struct tsk_object *o)
     ch->action = TSK_DELETE;
     ch->reason = c->o->destroy ? TSK_REASON_DESTROY : TSK_REASON_NO_CONFIG;
     ch->id = o->id ? tsk_xstrdup(o->id) : NULL;
-    ch->before = o->attrs ? cJSON_Duplicate(o->attrs, 1) : cJSON_CreateObject();
+    ch->before = before_of(c, o->attrs);
     ch->after_unknown = cJSON_CreateObject();
     add_sensitive(ch, rt ? rt->schema : NULL, o->sensitive.v, o->sensitive.n);
     for (size_t i = 0; i < o->deps.n; i++)

@@ -22,6 +22,15 @@ struct tsk_diff_opts {
     size_t ntargets;
     const char *const *replace; /* -replace: force a replacement */
     size_t nreplace;
+    /* The changes' before borrow the prior objects' attributes (an object
+     * referring to their members, cJSON_CreateObjectReference) instead of
+     * copying them: the prior objects must then outlive every use of the
+     * plan's before values (they are never changed through them). */
+    int borrow_prior;
+    /* The nodes' attribute values move into the plan instead of being
+     * copied: the graph's attrs are NULL afterwards (the graph passed must
+     * be a modifiable one). For callers that read them no more. */
+    int take_attrs;
 };
 
 /**

@@ -67,9 +67,7 @@ void tsk_graph_free(struct tsk_graph *g)
         return;
     for (size_t i = 0; i < g->nodes.n; i++) {
         struct tsk_node *n = &g->nodes.v[i];
-        free(n->addr);
-        free(n->type);
-        free(n->name);
+        free(n->addr); /* type and name live in its block */
         cJSON_Delete(n->attrs);
         for (size_t j = 0; j < n->refs.n; j++) {
             free(n->refs.v[j].attr);
@@ -145,7 +143,13 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
         cJSON_Delete(attrs);
         return UINT32_MAX;
     }
-    addr = tsk_xasprintf("%s.%s", type, name);
+    /* One block: "type.name\0type\0", name inside the address. */
+    size_t tl = strlen(type), nl = strlen(name);
+    addr = tsk_xmalloc(2 * tl + nl + 3);
+    memcpy(addr, type, tl);
+    addr[tl] = '.';
+    memcpy(addr + tl + 1, name, nl + 1);
+    memcpy(addr + tl + nl + 2, type, tl + 1);
     uint32_t prev = tsk_graph_find(g, addr);
     if (prev != UINT32_MAX) {
         const struct tsk_pos *pp = &g->nodes.v[prev].pos;
@@ -163,8 +167,8 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
     struct tsk_node *n = TSK_ARRAY_PUSH(g->nodes);
     uint32_t idx = (uint32_t)(g->nodes.n - 1);
     n->addr = addr;
-    n->type = tsk_xstrdup(type);
-    n->name = tsk_xstrdup(name);
+    n->name = addr + tl + 1;
+    n->type = addr + tl + nl + 2;
     n->rt = rt;
     n->prov = prov;
     n->attrs = attrs ? attrs : cJSON_CreateObject();

@@ -32,7 +32,7 @@ struct tsk_ref {
 
 struct tsk_node {
     char *addr; /* "type.name" */
-    char *type, *name;
+    char *type, *name; /* in addr's allocation: never freed on their own */
     const struct tsk_resource_type *rt;
     const struct tsk_provider *prov;
     cJSON *attrs;  /* configured values (an object); references not set */

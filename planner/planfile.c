@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "planner/jsonw.h"
+
 #define MAGIC "tuskform_plan"
 
 static const char *const actions[] = {
@@ -39,111 +41,126 @@ static void sha256_hex(const char *s, char out[65])
 }
 
 /*
- * The file's tree borrows the plan's strings (references, constant keys):
- * it lives only while the plan does, and large plans are not copied.
+ * The body is streamed (planner/jsonw.h) in the exact bytes
+ * cJSON_PrintUnformatted gives for the plan's tree, so a plan of a hundred
+ * thousand resources is neither copied into a tree nor held as one string.
  */
-static void add_str(cJSON *o, const char *k, const char *v)
+
+static void str_field(struct tsk_jsonw *w, const char *sep_key, size_t n,
+                      const char *v)
 {
-    cJSON_AddItemToObjectCS(
-        o, k, v ? cJSON_CreateStringReference(v) : cJSON_CreateNull());
+    tsk_jsonw_raw(w, sep_key, n);
+    tsk_jsonw_str_or_null(w, v);
+}
+#define STR(w, k, v) str_field(w, k, sizeof(k) - 1, v)
+
+static void strs_out(struct tsk_jsonw *w, char *const *v, size_t n)
+{
+    tsk_jsonw_lit(w, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            tsk_jsonw_lit(w, ",");
+        tsk_jsonw_str(w, v[i]);
+    }
+    tsk_jsonw_lit(w, "]");
 }
 
-static cJSON *strs(char *const *v, size_t n)
+static void bool_out(struct tsk_jsonw *w, int b)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateStringReference(v[i]));
-    return a;
+    if (b)
+        tsk_jsonw_lit(w, "true");
+    else
+        tsk_jsonw_lit(w, "false");
 }
 
-static cJSON *dup_or_null(const cJSON *v)
+static void change_out(struct tsk_jsonw *w, const struct tsk_change *c)
 {
-    return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
-}
-
-/* A reference to the plan's own value: printed like a copy, never freed
- * through the file's tree, and saves copying large plans. */
-static cJSON *ref_or_null(const cJSON *v)
-{
-    if (cJSON_IsObject(v))
-        return cJSON_CreateObjectReference(v->child);
-    if (cJSON_IsArray(v))
-        return cJSON_CreateArrayReference(v->child);
-    return dup_or_null(v);
-}
-
-static cJSON *change_out(const struct tsk_change *c)
-{
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "addr", c->addr);
-    add_str(o, "type", c->type);
-    add_str(o, "name", c->name);
-    add_str(o, "provider", c->provider);
-    add_str(o, "action", actions[c->action]);
-    add_str(o, "reason", reasons[c->reason]);
-    add_str(o, "id", c->id);
+    STR(w, "{\"addr\":", c->addr);
+    STR(w, ",\"type\":", c->type);
+    STR(w, ",\"name\":", c->name);
+    STR(w, ",\"provider\":", c->provider);
+    STR(w, ",\"action\":", actions[c->action]);
+    STR(w, ",\"reason\":", reasons[c->reason]);
+    STR(w, ",\"id\":", c->id);
     /* A no-op's before equals its after: stored once, which halves the
      * file of a plan that changes little. */
-    if (c->action != TSK_NOOP)
-        cJSON_AddItemToObjectCS(o, "before", ref_or_null(c->before));
-    cJSON_AddItemToObjectCS(o, "after", ref_or_null(c->after));
-    cJSON_AddItemToObjectCS(o, "after_unknown", ref_or_null(c->after_unknown));
-    cJSON_AddItemToObjectCS(o, "sensitive",
-                            strs(c->sensitive.v, c->sensitive.n));
-    cJSON_AddItemToObjectCS(o, "replace_paths",
-                            strs(c->replace_paths.v, c->replace_paths.n));
-    cJSON_AddItemToObjectCS(o, "deps", strs(c->deps.v, c->deps.n));
-    cJSON_AddNumberToObject(o, "node",
-                            c->node == UINT32_MAX ? -1 : (double)c->node);
-    add_str(o, "function", c->function);
-    return o;
+    if (c->action != TSK_NOOP) {
+        tsk_jsonw_lit(w, ",\"before\":");
+        tsk_jsonw_value(w, c->before);
+    }
+    tsk_jsonw_lit(w, ",\"after\":");
+    tsk_jsonw_value(w, c->after);
+    tsk_jsonw_lit(w, ",\"after_unknown\":");
+    tsk_jsonw_value(w, c->after_unknown);
+    tsk_jsonw_lit(w, ",\"sensitive\":");
+    strs_out(w, c->sensitive.v, c->sensitive.n);
+    tsk_jsonw_lit(w, ",\"replace_paths\":");
+    strs_out(w, c->replace_paths.v, c->replace_paths.n);
+    tsk_jsonw_lit(w, ",\"deps\":");
+    strs_out(w, c->deps.v, c->deps.n);
+    tsk_jsonw_lit(w, ",\"node\":");
+    tsk_jsonw_num(w, c->node == UINT32_MAX ? -1 : (double)c->node);
+    STR(w, ",\"function\":", c->function);
+    tsk_jsonw_lit(w, "}");
 }
 
-static cJSON *drift_out(const struct tsk_drift *dr)
+static void drift_out(struct tsk_jsonw *w, const struct tsk_drift *dr)
 {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "addr", dr->addr);
-    add_str(o, "type", dr->type);
-    add_str(o, "provider", dr->provider);
-    add_str(o, "id", dr->id);
-    add_str(o, "kind", dr->kind == TSK_DRIFT_DELETED ? "deleted" : "changed");
-    cJSON_AddItemToObjectCS(o, "state_attrs", ref_or_null(dr->state_attrs));
-    cJSON_AddItemToObjectCS(o, "remote_attrs", ref_or_null(dr->remote_attrs));
-    cJSON_AddItemToObjectCS(o, "paths", strs(dr->paths.v, dr->paths.n));
-    cJSON_AddItemToObjectCS(o, "sensitive",
-                            strs(dr->sensitive.v, dr->sensitive.n));
-    return o;
+    STR(w, "{\"addr\":", dr->addr);
+    STR(w, ",\"type\":", dr->type);
+    STR(w, ",\"provider\":", dr->provider);
+    STR(w, ",\"id\":", dr->id);
+    STR(w, ",\"kind\":", dr->kind == TSK_DRIFT_DELETED ? "deleted" : "changed");
+    tsk_jsonw_lit(w, ",\"state_attrs\":");
+    tsk_jsonw_value(w, dr->state_attrs);
+    tsk_jsonw_lit(w, ",\"remote_attrs\":");
+    tsk_jsonw_value(w, dr->remote_attrs);
+    tsk_jsonw_lit(w, ",\"paths\":");
+    strs_out(w, dr->paths.v, dr->paths.n);
+    tsk_jsonw_lit(w, ",\"sensitive\":");
+    strs_out(w, dr->sensitive.v, dr->sensitive.n);
+    tsk_jsonw_lit(w, "}");
 }
 
-static cJSON *plan_out(const struct tsk_plan *p)
+static void plan_out(struct tsk_jsonw *w, const struct tsk_plan *p)
 {
-    cJSON *o = cJSON_CreateObject();
     char now[32];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    add_str(o, "tool_version", p->tool_version);
-    add_str(o, "created", now);
-    add_str(o, "lineage", p->lineage);
-    cJSON_AddNumberToObject(o, "serial", (double)p->serial);
-    add_str(o, "config_digest", p->config_digest);
-    add_str(o, "provider", p->provider);
-    cJSON *g = cJSON_AddObjectToObject(o, "git");
-    add_str(g, "commit", p->git.commit);
-    add_str(g, "branch", p->git.branch);
-    cJSON_AddBoolToObject(g, "dirty", p->git.dirty);
-    cJSON_AddBoolToObject(o, "destroy", p->destroy);
-    cJSON_AddBoolToObject(o, "refresh_only", p->refresh_only);
-    cJSON_AddBoolToObject(o, "errored", p->errored);
-    cJSON *ch = cJSON_AddArrayToObject(o, "changes");
-    for (size_t i = 0; i < p->changes.n; i++)
-        cJSON_AddItemToArray(ch, change_out(&p->changes.v[i]));
-    cJSON *dr = cJSON_AddArrayToObject(o, "drift");
-    for (size_t i = 0; i < p->drift.n; i++)
-        cJSON_AddItemToArray(dr, drift_out(&p->drift.v[i]));
-    cJSON_AddItemToObjectCS(o, "cost", dup_or_null(p->cost));
-    return o;
+    STR(w, "{\"tool_version\":", p->tool_version);
+    STR(w, ",\"created\":", now);
+    STR(w, ",\"lineage\":", p->lineage);
+    tsk_jsonw_lit(w, ",\"serial\":");
+    tsk_jsonw_num(w, (double)p->serial);
+    STR(w, ",\"config_digest\":", p->config_digest);
+    STR(w, ",\"provider\":", p->provider);
+    STR(w, ",\"git\":{\"commit\":", p->git.commit);
+    STR(w, ",\"branch\":", p->git.branch);
+    tsk_jsonw_lit(w, ",\"dirty\":");
+    bool_out(w, p->git.dirty);
+    tsk_jsonw_lit(w, "},\"destroy\":");
+    bool_out(w, p->destroy);
+    tsk_jsonw_lit(w, ",\"refresh_only\":");
+    bool_out(w, p->refresh_only);
+    tsk_jsonw_lit(w, ",\"errored\":");
+    bool_out(w, p->errored);
+    tsk_jsonw_lit(w, ",\"changes\":[");
+    for (size_t i = 0; i < p->changes.n; i++) {
+        if (i)
+            tsk_jsonw_lit(w, ",");
+        change_out(w, &p->changes.v[i]);
+    }
+    tsk_jsonw_lit(w, "],\"drift\":[");
+    for (size_t i = 0; i < p->drift.n; i++) {
+        if (i)
+            tsk_jsonw_lit(w, ",");
+        drift_out(w, &p->drift.v[i]);
+    }
+    tsk_jsonw_lit(w, "],\"cost\":");
+    tsk_jsonw_value(w, p->cost);
+    tsk_jsonw_lit(w, "}");
 }
 
 static int write_all(int fd, const char *s, size_t n)
@@ -160,25 +177,73 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
+/* The body goes to the file and through the checksum as it is made. */
+struct body_sink {
+    int fd;
+    EVP_MD_CTX *md;
+};
+
+static int body_write(void *ctx, const char *p, size_t n)
+{
+    struct body_sink *s = ctx;
+    if (EVP_DigestUpdate(s->md, p, n) != 1)
+        return -1;
+    return write_all(s->fd, p, n);
+}
+
+/* The envelope's head: {"tuskform_plan":1,"sha256":"HEX","plan": */
+static int head_of(char *out, size_t size, const char *sum)
+{
+    return snprintf(out, size,
+                    "{\"%s\":%d,\"sha256\":\"%s\","
+                    "\"plan\":",
+                    MAGIC, TSK_PLANFILE_VERSION, sum);
+}
+
+/*
+ * Writes the envelope: the head with a placeholder checksum of the same
+ * length, the body streamed, the tail, then the head again in place with
+ * the body's checksum.
+ */
+static int write_plan(int fd, const struct tsk_plan *p)
+{
+    char head[160], sum[65];
+    unsigned char md[32];
+    unsigned int mdn = 0;
+    memset(sum, '0', 64);
+    sum[64] = '\0';
+    int hn = head_of(head, sizeof(head), sum);
+    if (write_all(fd, head, (size_t)hn) < 0)
+        return -1;
+    struct body_sink s = {fd, EVP_MD_CTX_new()};
+    if (!s.md || EVP_DigestInit_ex(s.md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(s.md);
+        errno = ENOMEM;
+        return -1;
+    }
+    struct tsk_jsonw w;
+    tsk_jsonw_init(&w, (size_t)1 << 20, body_write, &s);
+    plan_out(&w, p);
+    int rc = tsk_jsonw_finish(&w);
+    if (rc == 0 && EVP_DigestFinal_ex(s.md, md, &mdn) != 1)
+        rc = -1;
+    EVP_MD_CTX_free(s.md);
+    if (rc < 0 || write_all(fd, "}\n", 2) < 0)
+        return -1;
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(sum + 2 * i, 3, "%02x", md[i]);
+    if (head_of(head, sizeof(head), sum) != hn ||
+        pwrite(fd, head, (size_t)hn, 0) != (ssize_t)hn)
+        return -1;
+    return 0;
+}
+
 int tsk_planfile_save(const struct tsk_plan *p, const char *path,
                       struct tsk_diags *d)
 {
-    cJSON *body = plan_out(p);
-    char *text = cJSON_PrintUnformatted(body);
-    char sum[65], head[160];
-    cJSON_Delete(body);
-    sha256_hex(text, sum);
-    /* The envelope around the body, written in pieces: plans can be many
-     * megabytes and need not be copied once more. */
-    int hn = snprintf(head, sizeof(head),
-                      "{\"%s\":%d,\"sha256\":\"%s\","
-                      "\"plan\":",
-                      MAGIC, TSK_PLANFILE_VERSION, sum);
     char *tmp = tsk_xasprintf("%s.tmp.%ld", path, (long)getpid());
     int rc = 0, fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || write_all(fd, head, (size_t)hn) < 0 ||
-        write_all(fd, text, strlen(text)) < 0 || write_all(fd, "}\n", 2) < 0 ||
-        fsync(fd) < 0) {
+    if (fd < 0 || write_plan(fd, p) < 0 || fsync(fd) < 0) {
         rc = tsk_diag_error(d, NULL, "writing the plan file %s: %s", path,
                             strerror(errno));
         if (fd >= 0)
@@ -190,7 +255,6 @@ int tsk_planfile_save(const struct tsk_plan *p, const char *path,
         unlink(tmp);
     }
     free(tmp);
-    free(text);
     return rc ? TSK_EIO : 0;
 }
 

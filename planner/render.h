@@ -12,6 +12,7 @@
 #define TSK_RENDER_H
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 
 #include "planner/plan.h"
 #include "planner/util/util.h"
@@ -24,6 +25,13 @@ struct tsk_render_opts {
 /** The whole plan as text: drift, legend, blocks, the Plan: line. */
 void tsk_render_text(struct tsk_buf *out, const struct tsk_plan *p,
                      const struct tsk_render_opts *o);
+/**
+ * tsk_render_text, handing what it has rendered to stream every megabyte
+ * or so (out then holds only the rest, for the caller to write): a plan of
+ * any size is printed in little memory.
+ */
+void tsk_render_text_stream(struct tsk_buf *out, const struct tsk_plan *p,
+                            const struct tsk_render_opts *o, FILE *stream);
 /** Only the drift section (nothing when there is no drift). */
 void tsk_render_text_drift(struct tsk_buf *out, const struct tsk_plan *p,
                            const struct tsk_render_opts *o);

@@ -4,14 +4,18 @@
  * (sensitive value), and the count of unchanged attributes.
  */
 #include "planner/attrpath.h"
+#include "planner/jsonw.h"
 #include "planner/render_int.h"
 
 #include <stdlib.h>
 
 static void sp(struct tsk_buf *b, int n)
 {
-    for (int i = 0; i < n; i++)
-        tsk_buf_addch(b, ' ');
+    static const char spaces[] = "                                        ";
+    for (; n > 0; n -= (int)sizeof(spaces) - 1)
+        tsk_buf_add(b, spaces,
+                    n < (int)sizeof(spaces) - 1 ? (size_t)n
+                                                : sizeof(spaces) - 1);
 }
 
 void tsk_render__color_on(struct tsk_rt *r, const char *code)
@@ -50,18 +54,29 @@ static int sensitive(struct tsk_rt *r, const char *path)
 
 static int cmpstr(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Keys borrowed from the trees being rendered. */
+typedef TSK_ARRAY(const char *) keyvec;
+
+static int has_key(const keyvec *v, const char *k)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->v[i], k) == 0)
+            return 1;
+    return 0;
 }
 
 /* Sorted union of the keys of objects a, b and c (any may be NULL). */
-static void keys_of(const cJSON *a, const cJSON *b, const cJSON *c,
-                    tsk_strvec *out)
+static void keys_of(const cJSON *a, const cJSON *b, const cJSON *c, keyvec *out)
 {
     const cJSON *objs[3] = {a, b, c};
     for (int i = 0; i < 3; i++)
         if (cJSON_IsObject(objs[i]))
             for (const cJSON *k = objs[i]->child; k; k = k->next)
-                TSK_STRS_ADD_UNIQUE(*out, k->string);
+                if (k->string && !has_key(out, k->string))
+                    *TSK_ARRAY_PUSH(*out) = k->string;
     if (out->n > 1)
         qsort(out->v, out->n, sizeof(*out->v), cmpstr);
 }
@@ -77,9 +92,7 @@ static void scalar(struct tsk_buf *b, const cJSON *v)
         tsk_buf_adds(b, "null");
         return;
     }
-    char *s = cJSON_PrintUnformatted(v);
-    tsk_buf_adds(b, s ? s : "null");
-    free(s);
+    tsk_jsonw_print(b, v);
 }
 
 static char *child_path(const char *path, const cJSON *parent, int i,
@@ -111,7 +124,7 @@ static void value_full(struct tsk_rt *r, const cJSON *v, const cJSON *unk,
     }
     int arr = cJSON_IsArray(v);
     tsk_buf_adds(r->b, arr ? "[\n" : "{\n");
-    tsk_strvec keys = {0};
+    keyvec keys = {0};
     size_t width = 0;
     if (!arr) {
         keys_of(v, unk, NULL, &keys);
@@ -131,15 +144,18 @@ static void value_full(struct tsk_rt *r, const cJSON *v, const cJSON *unk,
         symch(r, c);
         tsk_buf_addch(r->b, ' ');
         if (!arr) {
-            tsk_buf_addf(r->b, "\"%s\"", k);
-            sp(r->b, (int)(width - strlen(k) - 2));
+            size_t kl = strlen(k);
+            tsk_buf_addch(r->b, '"');
+            tsk_buf_add(r->b, k, kl);
+            tsk_buf_addch(r->b, '"');
+            sp(r->b, (int)(width - kl - 2));
             tsk_buf_adds(r->b, " = ");
         }
         value_full(r, cv, cu, c, indent + 4, cp);
         tsk_buf_adds(r->b, arr ? ",\n" : "\n");
         free(cp);
     }
-    tsk_strvec_free(&keys);
+    TSK_ARRAY_FREE(keys);
     sp(r->b, indent + 2);
     tsk_buf_adds(r->b, arr ? "]" : "}");
 }
@@ -162,8 +178,13 @@ static void lead(struct tsk_rt *r, int indent, char c, const char *name,
     else
         symch(r, c);
     tsk_buf_addch(r->b, ' ');
-    tsk_buf_addf(r->b, quoted ? "\"%s\"" : "%s", name);
-    sp(r->b, (int)(width - strlen(name) - (quoted ? 2 : 0)));
+    size_t nl = strlen(name);
+    if (quoted)
+        tsk_buf_addch(r->b, '"');
+    tsk_buf_add(r->b, name, nl);
+    if (quoted)
+        tsk_buf_addch(r->b, '"');
+    sp(r->b, (int)(width - nl - (quoted ? 2 : 0)));
     tsk_buf_adds(r->b, " = ");
 }
 
@@ -225,7 +246,7 @@ int tsk_render__attr(struct tsk_rt *r, const char *name, size_t width,
 static void map_diff(struct tsk_rt *r, const cJSON *a, const cJSON *b,
                      const cJSON *unk, int indent, const char *path)
 {
-    tsk_strvec keys = {0};
+    keyvec keys = {0};
     keys_of(a, b, unk, &keys);
     size_t width = 0, same = 0;
     for (size_t i = 0; i < keys.n; i++)
@@ -243,7 +264,7 @@ static void map_diff(struct tsk_rt *r, const cJSON *a, const cJSON *b,
         free(cp);
     }
     hidden(r, indent + 6, same, "element");
-    tsk_strvec_free(&keys);
+    TSK_ARRAY_FREE(keys);
     sp(r->b, indent + 2);
     tsk_buf_adds(r->b, "}");
 }
@@ -301,7 +322,7 @@ static int important(const char *name)
 void tsk_render__attrs(struct tsk_rt *r, const cJSON *before,
                        const cJSON *after, const cJSON *unk)
 {
-    tsk_strvec keys = {0};
+    keyvec keys = {0};
     keys_of(before, after, unk, &keys);
     size_t width = 0, same = 0;
     for (size_t i = 0; i < keys.n; i++)
@@ -327,5 +348,5 @@ void tsk_render__attrs(struct tsk_rt *r, const cJSON *before,
         }
     }
     hidden(r, 8, same, "attribute");
-    tsk_strvec_free(&keys);
+    TSK_ARRAY_FREE(keys);
 }

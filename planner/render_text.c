@@ -216,6 +216,12 @@ static void cost(struct tsk_rt *r, const struct tsk_plan *p)
 void tsk_render_text(struct tsk_buf *out, const struct tsk_plan *p,
                      const struct tsk_render_opts *o)
 {
+    tsk_render_text_stream(out, p, o, NULL);
+}
+
+void tsk_render_text_stream(struct tsk_buf *out, const struct tsk_plan *p,
+                            const struct tsk_render_opts *o, FILE *stream)
+{
     struct tsk_rt r = {out, o, NULL, 0, NULL, 0};
     tsk_render_text_drift(out, p, o);
     if (p->refresh_only) {
@@ -238,6 +244,10 @@ void tsk_render_text(struct tsk_buf *out, const struct tsk_plan *p,
             continue;
         tsk_buf_addch(out, '\n');
         render_change(&r, &p->changes.v[i]);
+        if (stream && out->len >= ((size_t)1 << 20)) {
+            fwrite(out->ptr, 1, out->len, stream);
+            tsk_buf_reset(out);
+        }
     }
     tsk_buf_addch(out, '\n');
     tsk_render__color_on(&r, "1");

@@ -62,22 +62,28 @@ cJSON *tsk_local__obj(void)
     return o;
 }
 
+/* Adds v under the constant key k: the key is not copied (nor by
+ * cJSON_Duplicate), which saves an allocation per attribute. */
+static void add_cs(cJSON *o, const char *k, cJSON *v)
+{
+    if (!v || !cJSON_AddItemToObjectCS(o, k, v))
+        abort();
+}
+
 void tsk_local__str(cJSON *o, const char *k, const char *v)
 {
-    if (v && !cJSON_AddStringToObject(o, k, v))
-        abort();
+    if (v)
+        add_cs(o, k, cJSON_CreateString(v));
 }
 
 void tsk_local__num(cJSON *o, const char *k, double v)
 {
-    if (!cJSON_AddNumberToObject(o, k, v))
-        abort();
+    add_cs(o, k, cJSON_CreateNumber(v));
 }
 
 void tsk_local__bool(cJSON *o, const char *k, int v)
 {
-    if (!cJSON_AddBoolToObject(o, k, v))
-        abort();
+    add_cs(o, k, cJSON_CreateBool(v));
 }
 
 cJSON *tsk_local__strs(const struct tsk_model_strs *s)
@@ -103,7 +109,8 @@ static cJSON *kv_map(const struct tsk_model_kv *kv, size_t n)
     for (size_t i = 0; i < n; i++) {
         /* a later entry with the same key wins (service, then function) */
         cJSON_DeleteItemFromObjectCaseSensitive(o, kv[i].key);
-        tsk_local__str(o, kv[i].key, kv[i].value);
+        if (kv[i].value && !cJSON_AddStringToObject(o, kv[i].key, kv[i].value))
+            abort(); /* the model's key: copied */
     }
     return o;
 }
@@ -159,13 +166,13 @@ static void add_function(struct tsk_local_lower *L, size_t i)
     tsk_local__num(a, "memory_size", (double)f->memory_size);
     tsk_local__num(a, "timeout", (double)f->timeout);
     if (f->n_env)
-        cJSON_AddItemToObject(a, "environment", kv_map(f->env, f->n_env));
+        cJSON_AddItemToObjectCS(a, "environment", kv_map(f->env, f->n_env));
     tsk_local__str(a, "architecture",
                    f->architecture == TSK_MODEL_ARCH_ARM64 ? "arm64"
                                                            : "x86_64");
     add_source(L, f, a);
     if (f->layers.n)
-        cJSON_AddItemToObject(a, "layers", tsk_local__strs(&f->layers));
+        cJSON_AddItemToObjectCS(a, "layers", tsk_local__strs(&f->layers));
     tsk_local__str(a, "role", f->role);
     int64_t cap = concurrency_cap(f);
     if (cap >= 0)
@@ -180,7 +187,7 @@ static void add_function(struct tsk_local_lower *L, size_t i)
         tsk_local__str(a, "log_level",
                        tsk_model_log_level_name(m->debug.log_level));
     if (f->n_tags)
-        cJSON_AddItemToObject(a, "tags", kv_map(f->tags, f->n_tags));
+        cJSON_AddItemToObjectCS(a, "tags", kv_map(f->tags, f->n_tags));
 
     uint32_t n =
         tsk_local__add(L, "local_function", f->key, NULL, a, &f->pos, f->key);
@@ -227,7 +234,7 @@ static void add_warmup(struct tsk_local_lower *L, size_t i)
     tsk_local__str(a, "name", name);
     tsk_local__str(a, "schedule_expression", rate);
     tsk_local__bool(input, "warmup", 1);
-    cJSON_AddItemToObject(a, "input", input);
+    cJSON_AddItemToObjectCS(a, "input", input);
     tsk_local__num(a, "concurrency",
                    (double)(f->pre_warming.concurrency > 0
                                 ? f->pre_warming.concurrency
@@ -316,7 +323,7 @@ static void add_budgets(struct tsk_local_lower *L)
             cJSON *at = cJSON_CreateArray();
             cJSON_AddItemToArray(at, cJSON_CreateNumber(80));
             cJSON_AddItemToArray(at, cJSON_CreateNumber(100));
-            cJSON_AddItemToObject(a, "notify_at", at);
+            cJSON_AddItemToObjectCS(a, "notify_at", at);
         }
         uint32_t n = tsk_local__add(L, "local_budget", b->name, NULL, a,
                                     &b->pos, f ? f->key : NULL);

@@ -34,7 +34,8 @@ uint32_t tsk_local__add(struct tsk_local_lower *L, const char *type,
                         const char *a, const char *b, cJSON *attrs,
                         const struct tsk_pos *pos, const char *fkey);
 cJSON *tsk_local__obj(void);
-/** Adds k = v to o when v is not NULL. */
+/** Adds k = v to o when v is not NULL. k must be a string constant (it
+ * is not copied); these three abort when out of memory. */
 void tsk_local__str(cJSON *o, const char *k, const char *v);
 void tsk_local__num(cJSON *o, const char *k, double v);
 void tsk_local__bool(cJSON *o, const char *k, int v);

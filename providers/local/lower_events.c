@@ -71,7 +71,7 @@ static cJSON *authorizer_json(const struct tsk_model_authorizer *au)
     tsk_local__str(o, "name", au->name);
     tsk_local__str(o, "type", au->type);
     tsk_local__str(o, "issuer", au->issuer);
-    cJSON_AddItemToObject(o, "audience", tsk_local__strs(&au->audience));
+    cJSON_AddItemToObjectCS(o, "audience", tsk_local__strs(&au->audience));
     return o;
 }
 
@@ -102,14 +102,14 @@ static void trigger_attrs(struct tsk_local_lower *L, size_t i,
         tsk_local__str(a, "route_key", route);
         free(route);
         if (src->http.authorizer)
-            cJSON_AddItemToObject(a, "authorizer",
+            cJSON_AddItemToObjectCS(a, "authorizer",
                                   authorizer_json(src->http.authorizer));
         *api = ensure_api(L, src);
         break;
     }
     case TSK_MODEL_EV_S3:
         tsk_local__str(a, "bucket", src->s3.bucket);
-        cJSON_AddItemToObject(a, "events", tsk_local__strs(&src->s3.events));
+        cJSON_AddItemToObjectCS(a, "events", tsk_local__strs(&src->s3.events));
         break;
     case TSK_MODEL_EV_SQS:
         if (is_arn(src->sqs.queue))

@@ -1,0 +1,29 @@
+/*
+ * heap.h - preparing the process heap for a large configuration. Planning
+ * a hundred thousand resources allocates millions of small objects; on
+ * 4 KiB pages every 4 KiB of new heap is one page fault (and one TLB entry
+ * on every later walk), which costs more than the planning itself on
+ * virtual machines. tsk_heap_prepare() reserves address space for the heap
+ * at once and asks the kernel to back it with transparent huge pages
+ * (honoured in the kernel's "madvise" and "always" THP modes), so the
+ * heap grows by 2 MiB per fault. Memory is only used where it is touched:
+ * the peak resident size stays what the program allocates (rounded to
+ * 2 MiB pages).
+ *
+ * Only with glibc's allocator; a no-op under the sanitizers (which bring
+ * their own) and elsewhere. Failures are ignored: the heap then grows as
+ * before.
+ */
+#ifndef TSK_HEAP_H
+#define TSK_HEAP_H
+
+#include <stddef.h>
+
+/**
+ * Reserves `bytes` of heap address space backed by huge pages where the
+ * kernel allows. Call once, early and before other threads start; later
+ * calls do nothing.
+ */
+void tsk_heap_prepare(size_t bytes);
+
+#endif

@@ -1,0 +1,216 @@
+/* jsonw.c - streaming JSON output identical to cJSON_PrintUnformatted. */
+#include "planner/jsonw.h"
+
+#include <float.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/util/util.h"
+
+void tsk_jsonw_init(struct tsk_jsonw *w, size_t cap, tsk_jsonw_sink sink,
+                    void *ctx)
+{
+    memset(w, 0, sizeof(*w));
+    w->cap = cap < 64 ? 64 : cap;
+    w->buf = tsk_xmalloc(w->cap);
+    w->sink = sink;
+    w->ctx = ctx;
+}
+
+static void flush(struct tsk_jsonw *w)
+{
+    if (w->len && !w->err && w->sink(w->ctx, w->buf, w->len) < 0)
+        w->err = 1;
+    w->len = 0;
+}
+
+void tsk_jsonw_raw(struct tsk_jsonw *w, const char *s, size_t n)
+{
+    while (n) {
+        if (w->len == w->cap)
+            flush(w);
+        size_t k = w->cap - w->len < n ? w->cap - w->len : n;
+        memcpy(w->buf + w->len, s, k);
+        w->len += k;
+        s += k;
+        n -= k;
+    }
+}
+
+static void put(struct tsk_jsonw *w, char c)
+{
+    if (w->len == w->cap)
+        flush(w);
+    w->buf[w->len++] = c;
+}
+
+/* cJSON escapes '"', '\\' and every byte below 32, nothing else. */
+static int plain(unsigned char c)
+{
+    return c >= 32 && c != '"' && c != '\\';
+}
+
+void tsk_jsonw_str(struct tsk_jsonw *w, const char *s)
+{
+    put(w, '"');
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p && plain(*p))
+            p++;
+        if (p > run)
+            tsk_jsonw_raw(w, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
+        char esc[8];
+        switch (*p) {
+        case '"':
+            tsk_jsonw_lit(w, "\\\"");
+            break;
+        case '\\':
+            tsk_jsonw_lit(w, "\\\\");
+            break;
+        case '\b':
+            tsk_jsonw_lit(w, "\\b");
+            break;
+        case '\f':
+            tsk_jsonw_lit(w, "\\f");
+            break;
+        case '\n':
+            tsk_jsonw_lit(w, "\\n");
+            break;
+        case '\r':
+            tsk_jsonw_lit(w, "\\r");
+            break;
+        case '\t':
+            tsk_jsonw_lit(w, "\\t");
+            break;
+        default:
+            snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)*p);
+            tsk_jsonw_raw(w, esc, 6);
+            break;
+        }
+        p++;
+    }
+    put(w, '"');
+}
+
+void tsk_jsonw_str_or_null(struct tsk_jsonw *w, const char *s)
+{
+    if (s)
+        tsk_jsonw_str(w, s);
+    else
+        tsk_jsonw_lit(w, "null");
+}
+
+static int same_double(double a, double b)
+{
+    double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    return fabs(a - b) <= m * DBL_EPSILON;
+}
+
+/* cJSON 1.7.15's print_number: "%1.15g", or "%1.17g" when that does not
+ * read back as d ("-0" stays "-0"); NaN and infinities are null. */
+static void number(struct tsk_jsonw *w, double d)
+{
+    char nb[32];
+    int n;
+    if (isnan(d) || isinf(d)) {
+        n = snprintf(nb, sizeof(nb), "null");
+    } else {
+        double back = 0.0;
+        n = snprintf(nb, sizeof(nb), "%1.15g", d);
+        if (sscanf(nb, "%lg", &back) != 1 || !same_double(back, d))
+            n = snprintf(nb, sizeof(nb), "%1.17g", d);
+    }
+    if (n < 0 || (size_t)n >= sizeof(nb))
+        n = snprintf(nb, sizeof(nb), "null");
+    const struct lconv *lc = localeconv();
+    char dp = lc && lc->decimal_point ? lc->decimal_point[0] : '.';
+    for (int i = 0; dp != '.' && i < n; i++)
+        if (nb[i] == dp)
+            nb[i] = '.';
+    tsk_jsonw_raw(w, nb, (size_t)n);
+}
+
+void tsk_jsonw_num(struct tsk_jsonw *w, double d)
+{
+    number(w, d);
+}
+
+void tsk_jsonw_value(struct tsk_jsonw *w, const cJSON *v)
+{
+    if (!v) {
+        tsk_jsonw_lit(w, "null");
+        return;
+    }
+    switch (v->type & 0xFF) {
+    case cJSON_False:
+        tsk_jsonw_lit(w, "false");
+        break;
+    case cJSON_True:
+        tsk_jsonw_lit(w, "true");
+        break;
+    case cJSON_Number:
+        number(w, v->valuedouble);
+        break;
+    case cJSON_String:
+        tsk_jsonw_str(w, v->valuestring);
+        break;
+    case cJSON_Raw:
+        if (v->valuestring)
+            tsk_jsonw_raw(w, v->valuestring, strlen(v->valuestring));
+        else
+            tsk_jsonw_lit(w, "null");
+        break;
+    case cJSON_Array:
+        put(w, '[');
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (c != v->child)
+                put(w, ',');
+            tsk_jsonw_value(w, c);
+        }
+        put(w, ']');
+        break;
+    case cJSON_Object:
+        put(w, '{');
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (c != v->child)
+                put(w, ',');
+            tsk_jsonw_str(w, c->string);
+            put(w, ':');
+            tsk_jsonw_value(w, c);
+        }
+        put(w, '}');
+        break;
+    default: /* cJSON_NULL, and invalid items */
+        tsk_jsonw_lit(w, "null");
+        break;
+    }
+}
+
+int tsk_jsonw_finish(struct tsk_jsonw *w)
+{
+    flush(w);
+    free(w->buf);
+    w->buf = NULL;
+    w->cap = 0;
+    return w->err ? -1 : 0;
+}
+
+static int buf_sink(void *ctx, const char *p, size_t n)
+{
+    tsk_buf_add(ctx, p, n);
+    return 0;
+}
+
+void tsk_jsonw_print(struct tsk_buf *out, const cJSON *v)
+{
+    char stack[512];
+    struct tsk_jsonw w = {stack, 0, sizeof(stack), buf_sink, out, 0};
+    tsk_jsonw_value(&w, v);
+    flush(&w);
+}
