@@ -13,6 +13,7 @@
 #include "flow.h"
 #include "planner/gitops.h"
 #include "planner/render.h"
+#include "stateio.h"
 
 static int json, show_sensitive;
 static const char *format;
@@ -28,19 +29,6 @@ static const struct tsk_opt opts[] = {
      "show sensitive values instead of (sensitive value)"},
     {NULL},
 };
-
-static void warn_pending(struct tsk_flow *f)
-{
-    struct tsk_state_intent_list l = {0};
-    struct tsk_diags scratch = {0};
-    if (f->st && tsk_state_journal_list(&l, f->st, &scratch) == 0 && l.v.n)
-        tsk_diag_warning(&f->d, NULL,
-                         "an interrupted apply left %zu operation(s) pending; "
-                         "the next apply settles them",
-                         l.v.n);
-    tsk_state_intent_list_release(&l);
-    tsk_diags_release(&scratch);
-}
 
 static void print(const struct tsk_flow *f, int fmt, int color)
 {
@@ -106,10 +94,10 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
                                .no_recover = 1};
     struct tsk_diff_opts dopts = {.refresh_only = 1};
     rc = tsk_flow_start(&f, &fo);
-    if (rc == 0) {
-        warn_pending(&f);
+    if (rc == 0)
+        rc = tsk_cmd_pending_prior(&f);
+    if (rc == 0)
         rc = tsk_flow_plan(&f, &dopts, 1);
-    }
     if (rc == 0)
         print(&f, fmt, cli->color);
     int code = rc || f.d.nerr   ? TSK_EXIT_ERROR

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "stateio.h"
 #include "planner/planfile.h"
 #include "planner/gitops.h"
 #include "planner/render.h"
@@ -118,7 +119,7 @@ static void print_plan(const struct tsk_plan *p, enum fmt f, int color)
         /* the commit line, and GitHub's comment limit as a hard cap */
         tsk_gitops_md_finish(&b, 0, &p->git, 0, "run `tuskform show PLANFILE`");
     } else
-        tsk_render_text(&b, p, &ro);
+        tsk_render_text_stream(&b, p, &ro, stdout);
     fwrite(b.ptr, 1, b.len, stdout);
     tsk_buf_release(&b);
 }
@@ -152,7 +153,8 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
                                .color = cli->color,
                                .no_recover = 1,
                                .cost_free_tier = cost_free_tier,
-                               .budget_fail = !strcmp(budget_policy, "fail")};
+                               .budget_fail = !strcmp(budget_policy, "fail"),
+                               .drop_graph_attrs = 1};
     struct tsk_diff_opts dopts = {
         .destroy = destroy,
         .refresh_only = refresh_only,
@@ -162,6 +164,8 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
         .nreplace = replaces.v.n,
     };
     int rc = tsk_flow_start_at(&fl, &fo, git_ref);
+    if (rc == 0 && refresh) /* the journal of an interrupted apply */
+        rc = tsk_cmd_pending_prior(&fl);
     if (rc == 0)
         rc = tsk_flow_plan(&fl, &dopts, refresh);
     if (rc || fl.d.nerr)

@@ -4,6 +4,8 @@
  */
 #include "stateio.h"
 
+#include "flow.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -169,4 +171,58 @@ const char **tsk_cmd_strs(const cJSON *arr, size_t *n)
     }
     *n = cnt;
     return v;
+}
+
+/* Puts ob (taken) into the prior objects, sorted by address: it replaces
+ * the record of its address, or is inserted in order. */
+static void put_prior(struct tsk_flow *f, struct tsk_object *ob)
+{
+    size_t lo = 0, hi = f->prior.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(f->prior.v[mid].addr, ob->addr);
+        if (c == 0) {
+            tsk_object_release(&f->prior.v[mid]);
+            f->prior.v[mid] = *ob;
+            memset(ob, 0, sizeof(*ob));
+            return;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    TSK_ARRAY_PUSH(f->prior);
+    memmove(&f->prior.v[lo + 1], &f->prior.v[lo],
+            (f->prior.n - 1 - lo) * sizeof(f->prior.v[0]));
+    f->prior.v[lo] = *ob;
+    memset(ob, 0, sizeof(*ob));
+}
+
+int tsk_cmd_pending_prior(struct tsk_flow *f)
+{
+    if (!f->st)
+        return 0;
+    struct tsk_apply_opts ao;
+    struct tsk_apply_found found;
+    tsk_flow_apply_opts(f, &ao, NULL);
+    int rc = tsk_apply_pending_found(&found, &ao, &f->d);
+    if (rc)
+        return rc;
+    if (found.npending) {
+        tsk_diag_warning(&f->d, NULL,
+                         "an interrupted apply left %zu operation(s) pending; "
+                         "the next apply settles them",
+                         found.npending);
+        if (found.v.n)
+            tsk_diag_detail(&f->d,
+                            "%zu object(s) that it created but did not record "
+                            "are counted as present here (nothing is written)."
+                            " The next apply adopts them into state.",
+                            found.v.n);
+    }
+    for (size_t i = 0; i < found.v.n; i++)
+        put_prior(f, &found.v.v[i]);
+    tsk_apply_found_release(&found);
+    return 0;
 }

@@ -42,6 +42,16 @@ void tsk_cmd_print_value(FILE *out, const cJSON *v, int indent);
 /** Prints the attributes of an object as `name = value` lines, aligned. */
 void tsk_cmd_print_attrs(FILE *out, const cJSON *attrs, int indent);
 
+struct tsk_flow;
+/**
+ * For plan and drift, which write nothing: when an interrupted apply left
+ * intents pending in the journal, the objects its pending creates made
+ * (tsk_apply_pending_found) are counted as present in f->prior, in memory
+ * only, and a warning says the next apply settles the journal. Returns 0,
+ * or an error reported in f->d.
+ */
+int tsk_cmd_pending_prior(struct tsk_flow *f);
+
 /** A JSON array of strings as a NULL-free vector for attrpath calls:
  * *n gets the count; the strings are borrowed from arr. Caller frees the
  * returned array (not the strings). */

@@ -85,4 +85,27 @@ char *tsk_apply_summary_line(const struct tsk_apply_report *r);
 int tsk_apply_recover(int *nsettled, const struct tsk_apply_opts *o,
                       struct tsk_diags *d);
 
+/* What plan and drift make of the pending intents: the objects pending
+ * creates made, as present (owns its objects). */
+struct tsk_apply_found {
+    TSK_ARRAY(struct tsk_object) v; /* sorted by address */
+    size_t npending;                /* intents pending in the journal */
+};
+void tsk_apply_found_release(struct tsk_apply_found *f);
+
+/**
+ * For the commands that write nothing (plan, drift): the objects that the
+ * pending create intents of an interrupted apply made. Each pending create
+ * is looked up in the provider (find); an object that exists but is not
+ * recorded under that id is returned in out as the next apply would adopt
+ * it (its attributes as read; sensitive paths, dependencies and taint from
+ * the record or the graph node), so that a plan does not create it again.
+ * Nothing is written to state or to the provider; the next apply settles
+ * the journal. Other intents are left to the refresh (updates and deletes
+ * name recorded objects). Lookup failures are warnings.
+ */
+int tsk_apply_pending_found(struct tsk_apply_found *out,
+                            const struct tsk_apply_opts *o,
+                            struct tsk_diags *d);
+
 #endif

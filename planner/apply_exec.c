@@ -270,7 +270,8 @@ static int exec_delete(struct tsk_apply_run *r, struct tsk_apply_op *op,
     int rc = journal(&jid, r, ch, "delete", ch->id, d);
     if (rc)
         return rc;
-    if (ch->id && (rc = rt->delete(c, ch->id, ch->before, d)) != 0) {
+    rc = ch->id ? rt->delete(c, ch->id, ch->before, d) : 0;
+    if (rc) {
         clear(r, jid);
         return rc;
     }
@@ -295,12 +296,253 @@ int tsk_apply__exec(struct tsk_apply_run *r, struct tsk_apply_op *op,
     if (!rt)
         return TSK_EINVAL;
     struct tsk_rcall c = {r->o->pctx, ch->addr, r->o->stack};
+    int rc;
     switch (op->kind) {
     case TSK_OP_CREATE:
-        return exec_create(r, op, rt, &c, d);
+        rc = exec_create(r, op, rt, &c, d);
+        break;
     case TSK_OP_UPDATE:
-        return exec_update(r, op, rt, &c, d);
+        rc = exec_update(r, op, rt, &c, d);
+        break;
     default:
-        return exec_delete(r, op, rt, &c, d);
+        rc = exec_delete(r, op, rt, &c, d);
+        break;
     }
+    return rc;
+}
+
+int tsk_apply__batchable(const struct tsk_apply_run *r,
+                         const struct tsk_apply_op *op)
+{
+    enum tsk_action a = r->plan->changes.v[op->ch].action;
+    return a == TSK_CREATE || a == TSK_UPDATE || a == TSK_DELETE ||
+           (a == TSK_REPLACE_DC && op->kind == TSK_OP_CREATE);
+}
+
+/* What one operation of a batch carries between its phases. */
+struct bop {
+    struct tsk_apply_op *op;
+    const struct tsk_change *ch;
+    const struct tsk_resource_type *rt;
+    cJSON *planned, *out;
+    char *id;
+    int64_t jid;
+    int called; /* the call succeeded: its result is to be stored */
+};
+
+static int batch_stop(struct tsk_apply_run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    int stop = r->stopping ||
+               (r->o->interrupt && *r->o->interrupt > 0);
+    pthread_mutex_unlock(&r->mu);
+    return stop;
+}
+
+static void batch_start_line(struct tsk_apply_run *r, struct tsk_apply_op *op)
+{
+    pthread_mutex_lock(&r->mu);
+    op->t0_ms = tsk_apply__now_ms();
+    op->still_ms = 0;
+    op->queued = 0; /* its call starts: "Still ..." lines count now */
+    tsk_apply__progress_start(r, op);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* The call of one operation whose intent is committed; the result is left
+ * in b for the store, failures handled as exec_create/update/delete do. */
+static int batch_call(struct tsk_apply_run *r, struct bop *b,
+                      struct tsk_diags *d)
+{
+    const struct tsk_change *ch = b->ch;
+    struct tsk_rcall c = {r->o->pctx, ch->addr, r->o->stack};
+    int rc;
+    switch (b->op->kind) {
+    case TSK_OP_CREATE:
+        rc = b->rt->create(&c, b->planned, &b->id, &b->out, d);
+        if (rc == 0 && (!b->id || !b->out)) {
+            tsk_diag_error(d, NULL, "%s: the provider returned no object",
+                           ch->addr);
+            tsk_diag_addr(d, ch->addr);
+            rc = TSK_ERROR;
+        }
+        if (rc) {
+            /* Tainted, so the next plan replaces it; the intent stays
+             * pending so that an object the failed call did make is
+             * found. */
+            struct tsk_diags scratch = {0};
+            if (store(r, ch, b->id, b->planned, 1, 0, &scratch) == 0) {
+                pthread_mutex_lock(&r->mu);
+                *TSK_ARRAY_PUSH(r->rep->tainted) = tsk_xstrdup(ch->addr);
+                pthread_mutex_unlock(&r->mu);
+            }
+            tsk_apply__diags_move(d, &scratch);
+        }
+        break;
+    case TSK_OP_UPDATE:
+        rc = b->rt->update(&c, ch->id, ch->before, b->planned, &b->out, d);
+        if (rc == 0 && !b->out) {
+            tsk_diag_error(d, NULL, "%s: the provider returned no object",
+                           ch->addr);
+            rc = TSK_ERROR;
+        }
+        if (rc)
+            clear(r, b->jid);
+        else
+            b->id = ch->id ? tsk_xstrdup(ch->id) : NULL;
+        break;
+    default: {
+        rc = ch->id ? b->rt->delete(&c, ch->id, ch->before, d) : 0;
+        if (rc) {
+            clear(r, b->jid);
+            break;
+        }
+        struct tsk_diags scratch = {0};
+        rc = tsk_state_delete(r->o->st, ch->addr, b->jid, &scratch);
+        if (rc == TSK_ENOTFOUND) { /* already forgotten (state rm) */
+            clear(r, b->jid);
+            rc = 0;
+        } else {
+            tsk_apply__diags_move(d, &scratch);
+        }
+        tsk_diags_release(&scratch);
+        return rc;
+    }
+    }
+    if (rc) {
+        cJSON_Delete(b->out);
+        b->out = NULL;
+    }
+    b->called = rc == 0;
+    return rc;
+}
+
+/* Stores the results of the calls that succeeded, in one transaction. */
+static void batch_store(struct tsk_apply_run *r, struct bop *b, size_t n,
+                        int *rcs, struct tsk_diags *ds)
+{
+    struct tsk_state_res *res = tsk_xcalloc(n + 1, sizeof(*res));
+    int64_t *jids = tsk_xcalloc(n + 1, sizeof(*jids));
+    size_t *at = tsk_xcalloc(n + 1, sizeof(*at)), m = 0;
+    int *src = tsk_xcalloc(n + 1, sizeof(*src));
+    struct tsk_diags *sd = tsk_xcalloc(n + 1, sizeof(*sd));
+    for (size_t i = 0; i < n; i++) {
+        if (!b[i].called || b[i].op->kind == TSK_OP_DELETE)
+            continue;
+        const struct tsk_change *ch = b[i].ch;
+        res[m] = (struct tsk_state_res){
+            .address = ch->addr,
+            .type = ch->type,
+            .provider = ch->provider,
+            .remote_id = b[i].id,
+            .attrs = b[i].out,
+            .sensitive = tsk_apply__strs_json(ch->sensitive.v,
+                                              ch->sensitive.n),
+            .deps = tsk_apply__strs_json(ch->deps.v, ch->deps.n),
+        };
+        jids[m] = b[i].jid;
+        at[m++] = i;
+    }
+    if (m)
+        tsk_state_put_n(r->o->st, res, jids, m, src, sd);
+    for (size_t k = 0; k < m; k++) {
+        size_t i = at[k];
+        cJSON_Delete((cJSON *)res[k].sensitive);
+        cJSON_Delete((cJSON *)res[k].deps);
+        rcs[i] = src[k];
+        tsk_apply__diags_move(&ds[i], &sd[k]);
+        if (src[k] == 0) {
+            keep_result(r, b[i].op, b[i].out, b[i].id);
+            b[i].out = NULL;
+        } else {
+            tsk_diag_addr(&ds[i], b[i].ch->addr);
+        }
+    }
+    free(res);
+    free(jids);
+    free(at);
+    free(src);
+    free(sd);
+}
+
+/* Writes the intents of the operations still to run, in one transaction;
+ * one that fails is not run. */
+static void batch_intents(struct tsk_apply_run *r, struct bop *b, size_t n,
+                          int *rcs, struct tsk_diags *ds)
+{
+    struct tsk_state_intent *in = tsk_xcalloc(n + 1, sizeof(*in));
+    int64_t *ids = tsk_xcalloc(n + 1, sizeof(*ids));
+    size_t *at = tsk_xcalloc(n + 1, sizeof(*at)), m = 0;
+    int *irc = tsk_xcalloc(n + 1, sizeof(*irc));
+    struct tsk_diags *id = tsk_xcalloc(n + 1, sizeof(*id));
+    static const char *const action[] = {
+        [TSK_OP_CREATE] = "create",
+        [TSK_OP_UPDATE] = "update",
+        [TSK_OP_DELETE] = "delete",
+    };
+    for (size_t i = 0; i < n; i++) {
+        if (rcs[i])
+            continue;
+        const struct tsk_change *ch = b[i].ch;
+        in[m] = (struct tsk_state_intent){
+            .address = ch->addr,
+            .action = (char *)action[b[i].op->kind],
+            .provider = ch->provider,
+            .token = b[i].op->kind == TSK_OP_CREATE ? NULL : ch->id,
+            .lock_id = (char *)tsk_state_lock_id(r->o->st),
+        };
+        at[m++] = i;
+    }
+    if (m)
+        tsk_state_journal_add_n(ids, r->o->st, in, m, irc, id);
+    for (size_t k = 0; k < m; k++) {
+        size_t i = at[k];
+        b[i].jid = ids[k];
+        rcs[i] = irc[k];
+        tsk_apply__diags_move(&ds[i], &id[k]);
+    }
+    free(in);
+    free(ids);
+    free(at);
+    free(irc);
+    free(id);
+}
+
+void tsk_apply__exec_batch(struct tsk_apply_run *r, const uint32_t *ops,
+                           size_t n, int *rcs, struct tsk_diags *ds)
+{
+    struct bop *b = tsk_xcalloc(n + 1, sizeof(*b));
+    for (size_t i = 0; i < n; i++) {
+        b[i].op = &r->ops.v[ops[i]];
+        b[i].ch = &r->plan->changes.v[b[i].op->ch];
+        b[i].rt = tsk_apply__type(r->o, b[i].ch->type, b[i].ch->addr, &ds[i]);
+        rcs[i] = b[i].rt ? 0 : TSK_EINVAL;
+        if (!rcs[i] && b[i].op->kind != TSK_OP_DELETE &&
+            !(b[i].planned = resolve(r, b[i].ch, &ds[i])))
+            rcs[i] = TSK_ERROR;
+    }
+    batch_intents(r, b, n, rcs, ds);
+    int64_t t0 = tsk_apply__now_ms();
+    for (size_t i = 0; i < n; i++) {
+        if (rcs[i])
+            continue;
+        /* Slow calls (a remote cloud) end the batch early, so that what
+         * finished is stored and its dependents start without waiting for
+         * the calls of the whole batch. */
+        if (i > 0 && (batch_stop(r) ||
+                      tsk_apply__now_ms() - t0 >= TSK_APPLY_BATCH_MS)) {
+            clear(r, b[i].jid);
+            rcs[i] = TSK_APPLY_NOT_STARTED;
+            continue;
+        }
+        batch_start_line(r, b[i].op);
+        rcs[i] = batch_call(r, &b[i], &ds[i]);
+    }
+    batch_store(r, b, n, rcs, ds);
+    for (size_t i = 0; i < n; i++) {
+        cJSON_Delete(b[i].planned);
+        cJSON_Delete(b[i].out);
+        free(b[i].id);
+    }
+    free(b);
 }

@@ -31,6 +31,7 @@ struct tsk_apply_op {
     TSK_ARRAY(uint32_t) succ;
     int64_t t0_ms;    /* start; under mu */
     int64_t still_ms; /* elapsed ms of the next "Still ..." line; under mu */
+    int queued;       /* taken in a batch, its call not started; under mu */
     char *id;                /* the remote id once known; under mu */
 };
 
@@ -50,6 +51,8 @@ struct tsk_apply_run {
     size_t running, remaining; /* under mu */
     TSK_ARRAY(uint32_t) inflight; /* the running ops; under mu */
     int stopping, done;        /* under mu */
+    int nworkers;              /* threads walking */
+    int slow;                  /* calls take long: no batches; under mu */
     struct tsk_apply_report *rep; /* under mu */
     struct tsk_diags *d;          /* under mu */
 };
@@ -63,6 +66,30 @@ size_t tsk_apply__find(const struct tsk_apply_run *r, const char *addr);
  * Runs on a worker thread without mu; d is the worker's own. */
 int tsk_apply__exec(struct tsk_apply_run *r, struct tsk_apply_op *op,
                     struct tsk_diags *d);
+/* The most operations one worker takes at once (tsk_apply__exec_batch). */
+#define TSK_APPLY_BATCH 32
+/* A batch starts no further call after this many milliseconds. */
+#define TSK_APPLY_BATCH_MS 50
+/* tsk_apply__exec_batch: an operation not started (interrupted, or the
+ * batch took too long); its intent is cleared. */
+#define TSK_APPLY_NOT_STARTED 1
+/** 1 when op can share a batch: a create, update or delete that is not
+ * half of a create-before-destroy replacement. */
+int tsk_apply__batchable(const struct tsk_apply_run *r,
+                         const struct tsk_apply_op *op);
+/**
+ * Runs the batchable operations ops[0..n), taken by one worker (state
+ * TSK_OS_RUN), one call after the other: their journal intents are
+ * committed together before the first call, and the results of the calls
+ * that succeeded are stored together after the last one (each still
+ * committed before the operation counts as finished). Prints each start
+ * line (taking mu). rcs[i] and ds[i] (the caller's, zeroed) get each
+ * operation's result: 0, an error, or TSK_APPLY_NOT_STARTED when an
+ * interrupt came first or the batch already ran TSK_APPLY_BATCH_MS (its
+ * intent is cleared; the caller puts it back in the ready list).
+ */
+void tsk_apply__exec_batch(struct tsk_apply_run *r, const uint32_t *ops,
+                           size_t n, int *rcs, struct tsk_diags *ds);
 /** The provider resource type of a change's type, or NULL with an error. */
 const struct tsk_resource_type *
 tsk_apply__type(const struct tsk_apply_opts *o, const char *type,

@@ -14,6 +14,7 @@
  *           create-before-destroy replacement, deleted now
  */
 #include "planner/apply_int.h"
+#include "planner/attrpath.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,39 @@ static int adopt(const struct settle *s, const char *id, cJSON *attrs,
     return rc;
 }
 
+/* The node's configured attributes with its references filled in from
+ * what state records for their targets (made before it, since they are its
+ * dependencies), so that find can look up objects named through another
+ * (a route by its API id, a target by its rule); else the recorded ones. */
+static cJSON *find_attrs(const struct settle *s)
+{
+    const struct tsk_node *nd = node_of(s);
+    if (!nd)
+        return s->rec_attrs ? cJSON_Duplicate(s->rec_attrs, 1) : NULL;
+    cJSON *p = cJSON_IsObject(nd->attrs) ? cJSON_Duplicate(nd->attrs, 1)
+                                         : cJSON_CreateObject();
+    const struct tsk_graph *g = s->o->g;
+    for (size_t i = 0; i < nd->refs.n; i++) {
+        const struct tsk_ref *ref = &nd->refs.v[i];
+        struct tsk_state_rec rec;
+        struct tsk_diags scratch = {0};
+        if (ref->target >= g->nodes.n || tsk_path_get(p, ref->attr) ||
+            tsk_state_get(&rec, s->o->st, g->nodes.v[ref->target].addr,
+                          &scratch) != 0) {
+            tsk_diags_release(&scratch);
+            continue;
+        }
+        cJSON *attrs = tsk_state_rec_attrs(&rec);
+        cJSON *v = tsk_path_get(attrs, ref->target_attr);
+        if (v && !cJSON_IsNull(v))
+            tsk_path_set_take(p, ref->attr, cJSON_Duplicate(v, 1));
+        cJSON_Delete(attrs);
+        tsk_state_rec_release(&rec);
+        tsk_diags_release(&scratch);
+    }
+    return p;
+}
+
 static int settle_create(struct settle *s, struct tsk_diags *d)
 {
     if (!s->rt->find) {
@@ -98,10 +132,10 @@ static int settle_create(struct settle *s, struct tsk_diags *d)
                          s->in->address);
         return clear(s, d);
     }
-    const struct tsk_node *nd = node_of(s);
     char *id = NULL;
-    cJSON *out = NULL;
-    int rc = s->rt->find(&s->c, nd ? nd->attrs : s->rec_attrs, &id, &out, d);
+    cJSON *out = NULL, *planned = find_attrs(s);
+    int rc = s->rt->find(&s->c, planned, &id, &out, d);
+    cJSON_Delete(planned);
     if (rc == 0 && (!id || recorded_as(s, id))) {
         rc = clear(s, d);
     } else if (rc == 0) {

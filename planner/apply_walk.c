@@ -195,6 +195,15 @@ static void skip_from(struct tsk_apply_run *r, uint32_t from,
     TSK_ARRAY_FREE(todo);
 }
 
+static void drop_inflight(struct tsk_apply_run *r, uint32_t i)
+{
+    for (size_t k = 0; k < r->inflight.n; k++)
+        if (r->inflight.v[k] == i) {
+            r->inflight.v[k] = r->inflight.v[--r->inflight.n];
+            break;
+        }
+}
+
 static void finish_op(struct tsk_apply_run *r, uint32_t i, int rc)
 {
     struct tsk_apply_op *op = &r->ops.v[i];
@@ -202,11 +211,7 @@ static void finish_op(struct tsk_apply_run *r, uint32_t i, int rc)
     op->state = rc ? TSK_OS_FAIL : TSK_OS_DONE;
     r->remaining--;
     r->running--;
-    for (size_t k = 0; k < r->inflight.n; k++)
-        if (r->inflight.v[k] == i) {
-            r->inflight.v[k] = r->inflight.v[--r->inflight.n];
-            break;
-        }
+    drop_inflight(r, i);
     if (rc) {
         list_once(r, &r->rep->failed, op->ch, 1, tsk_xstrdup(addr));
         skip_from(r, i, addr);
@@ -236,9 +241,87 @@ static int interrupted(struct tsk_apply_run *r)
     return r->o->interrupt && *r->o->interrupt > 0;
 }
 
+/* Takes the next ready operation, and when the ready list is long enough
+ * to keep every worker busy, up to TSK_APPLY_BATCH batchable ones in all
+ * (under mu). Returns how many were taken into take. */
+static size_t take_ops(struct tsk_apply_run *r, uint32_t *take)
+{
+    size_t avail = r->ready.n - r->rhead, n = 0;
+    size_t want = 1 + (avail - 1) / (size_t)(r->nworkers > 0 ? r->nworkers
+                                                             : 1);
+    if (want > TSK_APPLY_BATCH)
+        want = TSK_APPLY_BATCH;
+    if (r->slow)
+        want = 1;
+    /* FIFO: the plan order of ready operations is kept. */
+    while (n < want && r->rhead < r->ready.n) {
+        uint32_t i = r->ready.v[r->rhead];
+        int batchable = tsk_apply__batchable(r, &r->ops.v[i]);
+        if (n > 0 && !batchable)
+            break;
+        r->rhead++;
+        take[n++] = i;
+        if (!batchable)
+            break;
+    }
+    if (r->rhead == r->ready.n)
+        r->rhead = r->ready.n = 0;
+    int batch = tsk_apply__batchable(r, &r->ops.v[take[0]]);
+    for (size_t k = 0; k < n; k++) {
+        struct tsk_apply_op *op = &r->ops.v[take[k]];
+        op->state = TSK_OS_RUN;
+        op->t0_ms = tsk_apply__now_ms();
+        op->still_ms = 0;
+        op->queued = batch;
+        r->running++;
+        *TSK_ARRAY_PUSH(r->inflight) = take[k];
+    }
+    return n;
+}
+
+/* Runs a batch taken by take_ops, then finishes its operations (mu held
+ * on entry and on return). */
+static void run_batch(struct tsk_apply_run *r, const uint32_t *take, size_t n)
+{
+    int rcs[TSK_APPLY_BATCH];
+    struct tsk_diags ds[TSK_APPLY_BATCH];
+    memset(ds, 0, sizeof(ds));
+    pthread_mutex_unlock(&r->mu);
+    tsk_apply__exec_batch(r, take, n, rcs, ds);
+    pthread_mutex_lock(&r->mu);
+    /* Calls that take long make batches of one (a batch would cut itself
+     * short anyway); fast ones bring batches back. */
+    int64_t now = tsk_apply__now_ms();
+    int slow = 0;
+    for (size_t k = 0; k < n; k++)
+        slow |= rcs[k] == TSK_APPLY_NOT_STARTED;
+    if (n == 1)
+        slow = now - r->ops.v[take[0]].t0_ms >= TSK_APPLY_BATCH_MS;
+    r->slow = slow;
+    for (size_t k = 0; k < n; k++) {
+        struct tsk_apply_op *op = &r->ops.v[take[k]];
+        op->queued = 0;
+        if (rcs[k] == TSK_APPLY_NOT_STARTED) {
+            /* Ready again: run later, or listed as not started when the
+             * walk is stopping. */
+            op->state = TSK_OS_READY;
+            r->running--;
+            drop_inflight(r, take[k]);
+            tsk_diags_release(&ds[k]);
+            *TSK_ARRAY_PUSH(r->ready) = take[k];
+            continue;
+        }
+        tsk_apply__progress_end(r, op, rcs[k] == 0);
+        tsk_apply__diags_move(r->d, &ds[k]);
+        finish_op(r, take[k], rcs[k]);
+    }
+    pthread_cond_broadcast(&r->cv);
+}
+
 static void *worker(void *arg)
 {
     struct tsk_apply_run *r = arg;
+    uint32_t take[TSK_APPLY_BATCH];
     pthread_mutex_lock(&r->mu);
     for (;;) {
         if (interrupted(r))
@@ -249,16 +332,13 @@ static void *worker(void *arg)
             pthread_cond_wait(&r->cv, &r->mu);
             continue;
         }
-        /* FIFO: the plan order of ready operations is kept. */
-        uint32_t i = r->ready.v[r->rhead++];
-        if (r->rhead == r->ready.n)
-            r->rhead = r->ready.n = 0;
+        size_t n = take_ops(r, take);
+        uint32_t i = take[0];
         struct tsk_apply_op *op = &r->ops.v[i];
-        op->state = TSK_OS_RUN;
-        op->t0_ms = tsk_apply__now_ms();
-        op->still_ms = 0;
-        r->running++;
-        *TSK_ARRAY_PUSH(r->inflight) = i;
+        if (tsk_apply__batchable(r, op)) {
+            run_batch(r, take, n);
+            continue;
+        }
         tsk_apply__progress_start(r, op);
         pthread_mutex_unlock(&r->mu);
 
@@ -308,6 +388,7 @@ static void run_workers(struct tsk_apply_run *r)
         n = (int)r->ops.n;
     pthread_t *t = tsk_xcalloc((size_t)n, sizeof(pthread_t));
     int started = 0;
+    r->nworkers = n;
     for (int i = 0; i < n; i++)
         if (pthread_create(&t[i], NULL, worker, r) == 0)
             started++;
@@ -320,6 +401,8 @@ static void run_workers(struct tsk_apply_run *r)
     for (int i = 0; i < started; i++)
         pthread_join(t[i], NULL);
     free(t);
+    if (r->o->progress)
+        fflush(r->o->progress);
 }
 
 static void collect_unstarted(struct tsk_apply_run *r)

@@ -13,6 +13,8 @@
 
 #include "state/state.h"
 
+struct tsk_state_req; /* a write waiting for group commit (commit.c) */
+
 struct tsk_state {
     sqlite3 *db;
     char *path;
@@ -27,6 +29,13 @@ struct tsk_state {
     pthread_t hb_thread;
     int hb_running, hb_stop;
     pthread_cond_t hb_cond;
+
+    /* Group commit (commit.c): writes waiting for the next transaction,
+     * and whether a thread is writing one; under gmu (taken before mu). */
+    pthread_mutex_t gmu;
+    pthread_cond_t gcv;
+    struct tsk_state_req *queue, **qtail;
+    int leading;
 };
 
 /* SQL helpers (caller holds st->mu). */
@@ -49,6 +58,45 @@ void tsk_state__rollback(struct tsk_state *st);
 char *tsk_state__col_str(sqlite3_stmt *s, int i);
 /** Increments the serial inside an open write transaction. */
 int tsk_state__bump_serial(struct tsk_state *st, struct tsk_diags *d);
+
+/* Group commit and cached statements (commit.c). */
+/** A write to make inside an open transaction (st->mu held); reports its
+ * own errors to d. */
+typedef int (*tsk_state__tx_fn)(struct tsk_state *st, void *arg,
+                                struct tsk_diags *d);
+/**
+ * Runs fn(st, arg, d) in a write transaction, possibly shared with the
+ * writes other threads ask for at the same time (each in a savepoint),
+ * and returns its result once that transaction has committed. The caller
+ * must NOT hold st->mu.
+ */
+int tsk_state__write(struct tsk_state *st, tsk_state__tx_fn fn, void *arg,
+                     const char *what, struct tsk_diags *d);
+/* One write of a batch. */
+struct tsk_state__wr {
+    tsk_state__tx_fn fn;
+    void *arg;
+    const char *what;
+};
+/**
+ * The n writes w, committed together (each in its own savepoint, in the
+ * order given): rcs[i] and ds[i] get the result and diagnostics of w[i].
+ * Returns 0 when all succeeded, else TSK_ERROR.
+ */
+int tsk_state__write_n(struct tsk_state *st, const struct tsk_state__wr *w,
+                       size_t n, int *rcs, struct tsk_diags *ds);
+/** A prepared statement for sql, reused when one is idle (prepared once
+ * per connection), or NULL with an error. Give it back with
+ * tsk_state__stmt_done; never finalize it (tsk_state_close does). */
+sqlite3_stmt *tsk_state__stmt(struct tsk_state *st, const char *sql,
+                              const char *what, struct tsk_diags *d);
+/** Resets s and clears its bindings, ready for the next use. */
+void tsk_state__stmt_done(sqlite3_stmt *s);
+/** Appends every diagnostic of src to dst; src is left empty. */
+void tsk_state__diags_move(struct tsk_diags *dst, struct tsk_diags *src);
+/** Runs sql (no result rows, no parameters) through a cached statement;
+ * returns the SQLite result code (SQLITE_DONE on success). */
+int tsk_state__step(struct tsk_state *st, const char *sql);
 
 /* Time, host and user. */
 int64_t tsk_state__now_ms(void);

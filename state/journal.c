@@ -1,22 +1,29 @@
-/* journal.c - the apply journal: an intent is written before each provider
- * call and cleared in the transaction that stores its result, so entries
- * left over name objects that may exist without being recorded. */
+/* journal.c - the apply journal: an intent is written (and committed,
+ * through the group commit of commit.c) before each provider call and
+ * cleared in the transaction that stores its result, so entries left over
+ * name objects that may exist without being recorded. */
 #include "state/internal.h"
 
 #include <stdlib.h>
 
-static int add_tx(int64_t *id_out, struct tsk_state *st,
-                  const struct tsk_state_intent *in, struct tsk_diags *d)
+struct add_arg {
+    int64_t *id_out;
+    const struct tsk_state_intent *in;
+};
+
+static int add_tx(struct tsk_state *st, void *arg, struct tsk_diags *d)
 {
     const char *what = "recording an intent in the journal";
+    const struct add_arg *a = arg;
+    const struct tsk_state_intent *in = a->in;
     sqlite3_stmt *s;
     char now[32];
     int rc;
     tsk_state__fmt_time(now, tsk_state__now_ms());
-    if (tsk_state__prepare(st, &s,
-                           "INSERT INTO journal(address, action, provider, "
-                           "token, time, lock_id) VALUES (?, ?, ?, ?, ?, ?)",
-                           what, d) < 0)
+    if (!(s = tsk_state__stmt(st,
+                              "INSERT INTO journal(address, action, provider, "
+                              "token, time, lock_id) VALUES (?, ?, ?, ?, ?, ?)",
+                              what, d)))
         return TSK_ERROR;
     sqlite3_bind_text(s, 1, in->address, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, in->action, -1, SQLITE_STATIC);
@@ -26,10 +33,10 @@ static int add_tx(int64_t *id_out, struct tsk_state *st,
     if (st->lock_id[0])
         sqlite3_bind_text(s, 6, st->lock_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
-    sqlite3_finalize(s);
+    tsk_state__stmt_done(s);
     if (rc != SQLITE_DONE)
         return tsk_state__sqlerr(st, rc, what, d);
-    *id_out = sqlite3_last_insert_rowid(st->db);
+    *a->id_out = sqlite3_last_insert_rowid(st->db);
     return 0;
 }
 
@@ -46,16 +53,8 @@ int tsk_state_journal_add(int64_t *id_out, struct tsk_state *st,
                        st->path);
         return TSK_EINVAL;
     }
-    pthread_mutex_lock(&st->mu);
-    rc = tsk_state__begin_write(st, "recording an intent", d);
-    if (rc == 0) {
-        rc = add_tx(id_out, st, in, d);
-        if (rc == 0)
-            rc = tsk_state__commit(st, "recording an intent", d);
-        else
-            tsk_state__rollback(st);
-    }
-    pthread_mutex_unlock(&st->mu);
+    struct add_arg a = {id_out, in};
+    rc = tsk_state__write(st, add_tx, &a, "recording an intent", d);
     if (rc < 0) {
         *id_out = 0;
         tsk_diag_addr(d, in->address);
@@ -63,28 +62,47 @@ int tsk_state_journal_add(int64_t *id_out, struct tsk_state *st,
     return rc;
 }
 
+int tsk_state_journal_add_n(int64_t *ids, struct tsk_state *st,
+                            const struct tsk_state_intent *in, size_t n,
+                            int *rcs, struct tsk_diags *ds)
+{
+    struct add_arg *a = tsk_xcalloc(n + 1, sizeof(*a));
+    struct tsk_state__wr *w = tsk_xcalloc(n + 1, sizeof(*w));
+    int err = 0;
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = 0;
+        a[i] = (struct add_arg){&ids[i], &in[i]};
+        w[i] = (struct tsk_state__wr){add_tx, &a[i], "recording an intent"};
+    }
+    tsk_state__write_n(st, w, n, rcs, ds);
+    for (size_t i = 0; i < n; i++)
+        if (rcs[i] < 0) {
+            ids[i] = 0;
+            tsk_diag_addr(&ds[i], in[i].address);
+            err = TSK_ERROR;
+        }
+    free(a);
+    free(w);
+    return err;
+}
+
+static int clear_tx(struct tsk_state *st, void *arg, struct tsk_diags *d)
+{
+    const char *what = "clearing an intent";
+    sqlite3_stmt *s =
+        tsk_state__stmt(st, "DELETE FROM journal WHERE id = ?", what, d);
+    if (!s)
+        return TSK_ERROR;
+    sqlite3_bind_int64(s, 1, *(const int64_t *)arg);
+    int rc = sqlite3_step(s);
+    tsk_state__stmt_done(s);
+    return rc == SQLITE_DONE ? 0 : tsk_state__sqlerr(st, rc, what, d);
+}
+
 int tsk_state_journal_clear(struct tsk_state *st, int64_t id,
                             struct tsk_diags *d)
 {
-    const char *what = "clearing an intent";
-    sqlite3_stmt *s;
-    int rc;
-    pthread_mutex_lock(&st->mu);
-    rc = tsk_state__begin_write(st, what, d);
-    if (rc == 0)
-        rc = tsk_state__prepare(st, &s, "DELETE FROM journal WHERE id = ?",
-                                what, d);
-    if (rc == 0) {
-        sqlite3_bind_int64(s, 1, id);
-        rc = sqlite3_step(s);
-        sqlite3_finalize(s);
-        rc = rc == SQLITE_DONE ? 0 : tsk_state__sqlerr(st, rc, what, d);
-        if (rc == 0)
-            rc = tsk_state__commit(st, what, d);
-    }
-    tsk_state__rollback(st);
-    pthread_mutex_unlock(&st->mu);
-    return rc;
+    return tsk_state__write(st, clear_tx, &id, "clearing an intent", d);
 }
 
 void tsk_state_intent_list_release(struct tsk_state_intent_list *l)

@@ -187,6 +187,9 @@ static int init_tmp(struct tsk_state *st, const char *tmp, struct tsk_diags *d)
     } else {
         rc = tsk_state__sqlerr(&t, rc, "creating it", d);
     }
+    sqlite3_stmt *s;
+    while (t.db && (s = sqlite3_next_stmt(t.db, NULL)) != NULL)
+        sqlite3_finalize(s); /* the cached ones (tsk_state__stmt) */
     if (sqlite3_close(t.db) != SQLITE_OK && rc == 0)
         rc = tsk_state__sqlerr(&t, SQLITE_IOERR, "creating it", d);
     return rc;
@@ -318,6 +321,9 @@ int tsk_state_open(struct tsk_state **out, const char *path,
     st->path = tsk_xstrdup(path);
     st->readonly = opts && opts->readonly;
     pthread_mutex_init(&st->mu, NULL);
+    pthread_mutex_init(&st->gmu, NULL);
+    pthread_cond_init(&st->gcv, NULL);
+    st->qtail = &st->queue;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* heartbeat waits */
@@ -355,10 +361,16 @@ void tsk_state_close(struct tsk_state *st)
         tsk_state_unlock(st, &d);
         tsk_diags_release(&d);
     }
-    if (st->db)
+    if (st->db) {
+        sqlite3_stmt *s;
+        while ((s = sqlite3_next_stmt(st->db, NULL)) != NULL)
+            sqlite3_finalize(s);
         sqlite3_close_v2(st->db);
+    }
     pthread_cond_destroy(&st->hb_cond);
     pthread_mutex_destroy(&st->mu);
+    pthread_cond_destroy(&st->gcv);
+    pthread_mutex_destroy(&st->gmu);
     free(st->path);
     free(st);
 }

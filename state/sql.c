@@ -80,13 +80,13 @@ static int check_lock(struct tsk_state *st, const char *what,
     int rc, ours;
     if (!st->lock_id[0])
         return 0;
-    if (tsk_state__prepare(st, &s, "SELECT lock_id FROM lock WHERE lock_id=?",
-                           what, d) < 0)
+    if (!(s = tsk_state__stmt(st, "SELECT lock_id FROM lock WHERE lock_id=?",
+                              what, d)))
         return TSK_ERROR;
     sqlite3_bind_text(s, 1, st->lock_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     ours = rc == SQLITE_ROW;
-    sqlite3_finalize(s);
+    tsk_state__stmt_done(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return tsk_state__sqlerr(st, rc, what, d);
     if (!ours) {
@@ -114,9 +114,9 @@ int tsk_state__begin_write(struct tsk_state *st, const char *what,
                        st->path, what);
         return TSK_EINVAL;
     }
-    int rc = tsk_state__exec(st, "BEGIN IMMEDIATE", what, d);
-    if (rc < 0)
-        return rc;
+    int rc = tsk_state__step(st, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_DONE)
+        return tsk_state__sqlerr(st, rc, what, d);
     rc = check_lock(st, what, d);
     if (rc < 0)
         tsk_state__rollback(st);
@@ -126,13 +126,25 @@ int tsk_state__begin_write(struct tsk_state *st, const char *what,
 int tsk_state__commit(struct tsk_state *st, const char *what,
                       struct tsk_diags *d)
 {
-    int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
+    int rc = tsk_state__step(st, "COMMIT");
+    if (rc != SQLITE_DONE) {
         int e = tsk_state__sqlerr(st, rc, what, d);
         tsk_state__rollback(st);
         return e;
     }
     return 0;
+}
+
+int tsk_state__step(struct tsk_state *st, const char *sql)
+{
+    struct tsk_diags scratch = {0};
+    sqlite3_stmt *s = tsk_state__stmt(st, sql, "", &scratch);
+    tsk_diags_release(&scratch);
+    if (!s)
+        return sqlite3_errcode(st->db);
+    int rc = sqlite3_step(s);
+    tsk_state__stmt_done(s);
+    return rc;
 }
 
 void tsk_state__rollback(struct tsk_state *st)
@@ -151,8 +163,14 @@ char *tsk_state__col_str(sqlite3_stmt *s, int i)
 
 int tsk_state__bump_serial(struct tsk_state *st, struct tsk_diags *d)
 {
-    return tsk_state__exec(st, "UPDATE meta SET serial = serial + 1",
-                           "incrementing the serial", d);
+    const char *what = "incrementing the serial";
+    sqlite3_stmt *s =
+        tsk_state__stmt(st, "UPDATE meta SET serial = serial + 1", what, d);
+    if (!s)
+        return TSK_ERROR;
+    int rc = sqlite3_step(s);
+    tsk_state__stmt_done(s);
+    return rc == SQLITE_DONE ? 0 : tsk_state__sqlerr(st, rc, what, d);
 }
 
 int64_t tsk_state__now_ms(void)

@@ -7,8 +7,10 @@
  * mutex, so one handle may be shared by several apply worker threads.
  * Snapshots, lists and records returned through `**out` / `*out` are the
  * caller's and are freed with the matching _free/_release. cJSON arguments
- * are borrowed. Every write is one transaction; every error is reported as
- * a diagnostic without a position that names the state file.
+ * are borrowed. Every write is committed before its call returns (writes
+ * made by several threads at once may share one transaction, each in its
+ * own savepoint); every error is reported as a diagnostic without a
+ * position that names the state file.
  */
 #ifndef TSK_STATE_H
 #define TSK_STATE_H
@@ -137,6 +139,15 @@ cJSON *tsk_state_rec_deps(const struct tsk_state_rec *r);
  */
 int tsk_state_put(struct tsk_state *st, const struct tsk_state_res *res,
                   int64_t jid, struct tsk_diags *d);
+/**
+ * tsk_state_put of res[i] with jids[i] for every i < n, committed in one
+ * transaction (each in its own savepoint, so one failing does not undo
+ * the others): rcs[i] and ds[i] get what that call would have returned
+ * and reported. Returns 0 when all were stored, else TSK_ERROR.
+ */
+int tsk_state_put_n(struct tsk_state *st, const struct tsk_state_res *res,
+                    const int64_t *jids, size_t n, int *rcs,
+                    struct tsk_diags *ds);
 /** Forgets addr (and clears jid when > 0) in one transaction; increments
  * the serial. TSK_ENOTFOUND with an error if addr is not in state. */
 int tsk_state_delete(struct tsk_state *st, const char *addr, int64_t jid,
@@ -196,6 +207,11 @@ struct tsk_state_intent_list {
 int tsk_state_journal_add(int64_t *id_out, struct tsk_state *st,
                           const struct tsk_state_intent *in,
                           struct tsk_diags *d);
+/** tsk_state_journal_add of in[i] into ids[i] for every i < n, committed
+ * in one transaction; rcs[i] and ds[i] as for tsk_state_put_n. */
+int tsk_state_journal_add_n(int64_t *ids, struct tsk_state *st,
+                            const struct tsk_state_intent *in, size_t n,
+                            int *rcs, struct tsk_diags *ds);
 /** Clears one intent (e.g. a call that failed without side effects). */
 int tsk_state_journal_clear(struct tsk_state *st, int64_t id,
                             struct tsk_diags *d);

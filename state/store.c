@@ -1,5 +1,5 @@
-/* store.c - resources: write one (one transaction each), rename, forget,
- * read one, and load them all into a snapshot. */
+/* store.c - resources: write one (each committed before the call returns,
+ * through the group commit of commit.c), rename, forget. */
 #include "state/internal.h"
 
 #include <stdlib.h>
@@ -103,32 +103,34 @@ static int check_res(struct tsk_state *st, const struct tsk_state_res *r,
 
 static int clear_journal(struct tsk_state *st, int64_t jid, struct tsk_diags *d)
 {
+    const char *what = "clearing the journal";
     sqlite3_stmt *s;
     int rc;
     if (jid <= 0)
         return 0;
-    if (tsk_state__prepare(st, &s, "DELETE FROM journal WHERE id = ?",
-                           "clearing the journal", d) < 0)
+    if (!(s = tsk_state__stmt(st, "DELETE FROM journal WHERE id = ?", what,
+                              d)))
         return TSK_ERROR;
     sqlite3_bind_int64(s, 1, jid);
     rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0
-                             : tsk_state__sqlerr(st, rc,
-                                                 "clearing the "
-                                                 "journal",
-                                                 d);
+    tsk_state__stmt_done(s);
+    return rc == SQLITE_DONE ? 0 : tsk_state__sqlerr(st, rc, what, d);
 }
 
-static int put_row(struct tsk_state *st, const struct tsk_state_res *r,
+/* The JSON texts are made before the write, outside the transaction. */
+struct put_arg {
+    const struct tsk_state_res *res;
+    int64_t jid;
+    char *attrs, *sens, *deps;
+};
+
+static int put_row(struct tsk_state *st, const struct put_arg *a,
                    struct tsk_diags *d)
 {
-    sqlite3_stmt *s;
-    char *attrs = json_text(r->attrs, "{}");
-    char *sens = json_text(r->sensitive, "[]");
-    char *deps = json_text(r->deps, "[]");
-    int rc = tsk_state__prepare(
-        st, &s,
+    const char *what = "storing a resource";
+    const struct tsk_state_res *r = a->res;
+    sqlite3_stmt *s = tsk_state__stmt(
+        st,
         "INSERT INTO resources(address, type, provider, remote_id, "
         "attributes, sensitive, dependencies, tainted, serial) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT serial FROM meta)) "
@@ -137,27 +139,29 @@ static int put_row(struct tsk_state *st, const struct tsk_state_res *r,
         "attributes = excluded.attributes, sensitive = excluded.sensitive, "
         "dependencies = excluded.dependencies, tainted = excluded.tainted, "
         "serial = excluded.serial",
-        "storing a resource", d);
-    if (rc == 0) {
-        sqlite3_bind_text(s, 1, r->address, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, r->type, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, r->provider, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, r->remote_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 5, attrs, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 6, sens, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 7, deps, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 8, r->tainted ? 1 : 0);
-        rc = sqlite3_step(s);
-        sqlite3_finalize(s);
-        rc = rc == SQLITE_DONE ? 0
-                               : tsk_state__sqlerr(st, rc,
-                                                   "storing a "
-                                                   "resource",
-                                                   d);
-    }
-    free(attrs);
-    free(sens);
-    free(deps);
+        what, d);
+    if (!s)
+        return TSK_ERROR;
+    sqlite3_bind_text(s, 1, r->address, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, r->type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, r->provider, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, r->remote_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, a->attrs, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, a->sens, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, a->deps, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 8, r->tainted ? 1 : 0);
+    int rc = sqlite3_step(s);
+    tsk_state__stmt_done(s);
+    return rc == SQLITE_DONE ? 0 : tsk_state__sqlerr(st, rc, what, d);
+}
+
+static int put_tx(struct tsk_state *st, void *arg, struct tsk_diags *d)
+{
+    const struct put_arg *a = arg;
+    int rc;
+    if ((rc = tsk_state__bump_serial(st, d)) == 0 &&
+        (rc = put_row(st, a, d)) == 0)
+        rc = clear_journal(st, a->jid, d);
     return rc;
 }
 
@@ -167,20 +171,59 @@ int tsk_state_put(struct tsk_state *st, const struct tsk_state_res *res,
     int rc = check_res(st, res, d);
     if (rc < 0)
         return rc;
-    pthread_mutex_lock(&st->mu);
-    rc = tsk_state__begin_write(st, "storing a resource", d);
-    if (rc == 0) {
-        if ((rc = tsk_state__bump_serial(st, d)) == 0 &&
-            (rc = put_row(st, res, d)) == 0 &&
-            (rc = clear_journal(st, jid, d)) == 0)
-            rc = tsk_state__commit(st, "storing a resource", d);
-        else
-            tsk_state__rollback(st);
-    }
-    pthread_mutex_unlock(&st->mu);
+    struct put_arg a = {res, jid, json_text(res->attrs, "{}"),
+                        json_text(res->sensitive, "[]"),
+                        json_text(res->deps, "[]")};
+    rc = tsk_state__write(st, put_tx, &a, "storing a resource", d);
+    free(a.attrs);
+    free(a.sens);
+    free(a.deps);
     if (rc < 0)
         tsk_diag_addr(d, res->address);
     return rc;
+}
+
+int tsk_state_put_n(struct tsk_state *st, const struct tsk_state_res *res,
+                    const int64_t *jids, size_t n, int *rcs,
+                    struct tsk_diags *ds)
+{
+    struct put_arg *a = tsk_xcalloc(n + 1, sizeof(*a));
+    struct tsk_state__wr *w = tsk_xcalloc(n + 1, sizeof(*w));
+    size_t *at = tsk_xcalloc(n + 1, sizeof(*at)), m = 0;
+    int *mrc = tsk_xcalloc(n + 1, sizeof(*mrc)), err = 0;
+    struct tsk_diags *md = tsk_xcalloc(n + 1, sizeof(*md));
+    for (size_t i = 0; i < n; i++) {
+        if ((rcs[i] = check_res(st, &res[i], &ds[i])) < 0) {
+            err = TSK_ERROR;
+            continue;
+        }
+        a[m] = (struct put_arg){&res[i], jids[i],
+                                json_text(res[i].attrs, "{}"),
+                                json_text(res[i].sensitive, "[]"),
+                                json_text(res[i].deps, "[]")};
+        w[m] = (struct tsk_state__wr){put_tx, &a[m], "storing a resource"};
+        at[m++] = i;
+    }
+    if (m)
+        tsk_state__write_n(st, w, m, mrc, md);
+    for (size_t k = 0; k < m; k++) {
+        size_t i = at[k];
+        rcs[i] = mrc[k];
+        tsk_state__diags_move(&ds[i], &md[k]);
+        if (rcs[i] < 0) {
+            tsk_diag_addr(&ds[i], res[i].address);
+            err = TSK_ERROR;
+        }
+        free(a[k].attrs);
+        free(a[k].sens);
+        free(a[k].deps);
+    }
+    free(a);
+    free(w);
+    free(at);
+    free(mrc);
+    free(md);
+    return err;
 }
 
 /* Runs a one-row statement with text binds; returns rows changed or <0. */
@@ -201,12 +244,27 @@ static int run_changes(struct tsk_state *st, const char *sql, const char *a,
     return sqlite3_changes(st->db);
 }
 
-static int delete_tx(struct tsk_state *st, const char *addr, int64_t jid,
-                     struct tsk_diags *d)
+struct delete_arg {
+    const char *addr;
+    int64_t jid;
+};
+
+static int delete_tx(struct tsk_state *st, void *arg, struct tsk_diags *d)
 {
     const char *what = "forgetting a resource";
-    int rc = run_changes(st, "DELETE FROM resources WHERE address = ?", addr,
-                         NULL, what, d);
+    const struct delete_arg *a = arg;
+    const char *addr = a->addr;
+    int64_t jid = a->jid;
+    sqlite3_stmt *s = tsk_state__stmt(
+        st, "DELETE FROM resources WHERE address = ?", what, d);
+    if (!s)
+        return TSK_ERROR;
+    sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    tsk_state__stmt_done(s);
+    if (rc != SQLITE_DONE)
+        return tsk_state__sqlerr(st, rc, what, d);
+    rc = sqlite3_changes(st->db);
     if (rc == 0)
         return not_found(st, addr, d);
     if (rc < 0 || (rc = clear_journal(st, jid, d)) < 0 ||
@@ -218,17 +276,8 @@ static int delete_tx(struct tsk_state *st, const char *addr, int64_t jid,
 int tsk_state_delete(struct tsk_state *st, const char *addr, int64_t jid,
                      struct tsk_diags *d)
 {
-    pthread_mutex_lock(&st->mu);
-    int rc = tsk_state__begin_write(st, "forgetting a resource", d);
-    if (rc == 0) {
-        rc = delete_tx(st, addr, jid, d);
-        if (rc == 0)
-            rc = tsk_state__commit(st, "forgetting a resource", d);
-        else
-            tsk_state__rollback(st);
-    }
-    pthread_mutex_unlock(&st->mu);
-    return rc;
+    struct delete_arg a = {addr, jid};
+    return tsk_state__write(st, delete_tx, &a, "forgetting a resource", d);
 }
 
 /* Rewrites every dependency list that names from so it names to. */

@@ -34,21 +34,37 @@ static const char *short_type(const char *type)
     return strncmp(type, "local_", 6) == 0 ? type + 6 : type;
 }
 
-static char *new_id(const char *type)
+/* Ids are a random 24-bit prefix chosen once per process and a 24-bit
+ * counter: unique within a run, apart from other runs' by the prefix, and
+ * increasing, so that a large apply appends to the end of the id index
+ * instead of touching a random page of it per object. */
+static _Atomic uint32_t id_prefix, id_next;
+
+static void seed_ids(void)
 {
-    unsigned char r[6];
-    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
-        /* No entropy source: a clock-and-address mix is unique enough for
-         * a local file (collisions would fail the insert, not corrupt). */
+    unsigned char r[3];
+    uint32_t x;
+    if (getrandom(r, sizeof(r), 0) == (ssize_t)sizeof(r)) {
+        x = (uint32_t)r[0] << 16 | (uint32_t)r[1] << 8 | r[2];
+    } else {
+        /* No entropy source: a clock mix is unique enough for a local
+         * file (a collision fails the insert, it does not corrupt). */
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
-                     (uint64_t)(uintptr_t)r;
-        for (size_t i = 0; i < sizeof(r); i++, x >>= 8)
-            r[i] = (unsigned char)x;
+        x = (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 8);
     }
-    return tsk_xasprintf("%s-%02x%02x%02x%02x%02x%02x", short_type(type), r[0],
-                         r[1], r[2], r[3], r[4], r[5]);
+    id_prefix = x & 0xffffff;
+}
+
+static char *new_id(const char *type)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, seed_ids);
+    uint32_t n = id_next++;
+    /* 2^24 ids per prefix: after that, the next prefix up. */
+    uint32_t prefix = (id_prefix + (n >> 24)) & 0xffffff;
+    return tsk_xasprintf("%s-%06x%06x", short_type(type), (unsigned)prefix,
+                         (unsigned)(n & 0xffffff));
 }
 
 static const char *str_attr(const cJSON *attrs, const char *name)
@@ -238,6 +254,7 @@ int tsk_local_create(const struct tsk_rcall *c, const cJSON *planned,
     int rc = tsk_local__knobs(c->pctx, "create", c->addr, &lost, d);
     if (rc || (rc = check_required(c, rt, planned, d)))
         return rc;
+    tsk_local__writer(c->pctx, 1);
     struct tsk_local_obj o = {0};
     o.type = tsk_xstrdup(rt->name);
     o.id = new_id(rt->name);
@@ -250,6 +267,7 @@ int tsk_local_create(const struct tsk_rcall *c, const cJSON *planned,
     struct ref_check chk = {c, rt, o.attrs};
     struct tsk_local_write w = {'i', &o, check_refs, &chk};
     rc = tsk_local__write(c->pctx, &w, d);
+    tsk_local__writer(c->pctx, -1);
     if (!rc && lost) {
         rc = tsk_diag_error(d, NULL,
                             "create %s: the response was lost (injected by "
@@ -279,19 +297,13 @@ int tsk_local_read(const struct tsk_rcall *c, const char *id,
     sqlite3 *db;
     if (rc || (rc = tsk_local__db_get(c->pctx, &db, d)))
         return rc;
-    struct tsk_local_obj o;
-    rc = id ? tsk_local__obj_get(&o, db, rt->name, id, d) : TSK_ENOTFOUND;
+    rc = id ? tsk_local__obj_attrs(out, db, rt->name, id, d) : TSK_ENOTFOUND;
     tsk_local__db_put(c->pctx, db);
     if (rc == TSK_ENOTFOUND)
         return 0;
-    if (rc) {
+    if (rc)
         tsk_diag_addr(d, c->addr);
-        return rc;
-    }
-    *out = o.attrs;
-    o.attrs = NULL;
-    tsk_local__obj_release(&o);
-    return 0;
+    return rc;
 }
 
 int tsk_local_update(const struct tsk_rcall *c, const char *id,
@@ -322,6 +334,7 @@ int tsk_local_update(const struct tsk_rcall *c, const char *id,
         tsk_diag_addr(d, c->addr);
         return rc;
     }
+    tsk_local__writer(c->pctx, 1);
     struct tsk_local_obj o = {0};
     o.id = tsk_xstrdup(id);
     o.type = tsk_xstrdup(rt->name);
@@ -336,6 +349,7 @@ int tsk_local_update(const struct tsk_rcall *c, const char *id,
     struct ref_check chk = {c, rt, o.attrs};
     struct tsk_local_write w = {'u', &o, check_refs, &chk};
     rc = tsk_local__write(c->pctx, &w, d);
+    tsk_local__writer(c->pctx, -1);
     if (!rc) {
         *out = o.attrs;
         o.attrs = NULL;
@@ -356,9 +370,12 @@ int tsk_local_delete(const struct tsk_rcall *c, const char *id,
     int rc = tsk_local__knobs(c->pctx, "delete", c->addr, NULL, d);
     if (rc || !id)
         return rc;
+    tsk_local__writer(c->pctx, 1);
     struct tsk_local_obj o = {.id = (char *)id, .type = (char *)rt->name};
     struct tsk_local_write w = {'d', &o, NULL, NULL};
-    return tsk_local__write(c->pctx, &w, d);
+    rc = tsk_local__write(c->pctx, &w, d);
+    tsk_local__writer(c->pctx, -1);
+    return rc;
 }
 
 int tsk_local_find(const struct tsk_rcall *c, const cJSON *planned,

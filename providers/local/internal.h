@@ -24,6 +24,8 @@ struct tsk_local_failpt {
     int lost;   /* "lost-create:": the call succeeds, then reports failure */
 };
 
+struct tsk_local_req; /* a write waiting for group commit (commit.c) */
+
 struct tsk_pctx {
     char *path;   /* the cloud file */
     char *region; /* "local" unless the configuration sets one */
@@ -38,6 +40,16 @@ struct tsk_pctx {
     pthread_mutex_t mu;  /* guards idle */
     pthread_mutex_t wmu; /* serialises this process's write transactions */
     TSK_ARRAY(sqlite3 *) idle;
+    /* Group commit (commit.c): writes waiting for the next transaction,
+     * and whether a thread is writing one; under gmu. */
+    pthread_mutex_t gmu;
+    pthread_cond_t gcv;
+    struct tsk_local_req *queue, **qtail;
+    int leading;
+    int nqueued;           /* writes in queue */
+    int writers;           /* threads in a write call, past its latency */
+    int lingering;         /* the leader waits for them (on arrive) */
+    pthread_cond_t arrive; /* CLOCK_MONOTONIC */
 };
 
 /* One object of the cloud. */
@@ -67,10 +79,21 @@ void tsk_local__db_put(struct tsk_pctx *p, sqlite3 *db);
 int tsk_local__knobs(struct tsk_pctx *p, const char *op, const char *addr,
                      int *lost, struct tsk_diags *d);
 
+/** A prepared statement of db for sql, reused when one is idle (prepared
+ * once per connection), or NULL. Give it back with tsk_local__stmt_done;
+ * never finalize it (the connection does when it closes). */
+sqlite3_stmt *tsk_local__stmt(sqlite3 *db, const char *sql);
+/** Resets s and clears its bindings, ready for the next use. */
+void tsk_local__stmt_done(sqlite3_stmt *s);
+
 /** Loads the object id (of type, when type is not NULL): 0, TSK_ENOTFOUND,
  * or an error (a damaged row names the object). */
 int tsk_local__obj_get(struct tsk_local_obj *out, sqlite3 *db,
                        const char *type, const char *id, struct tsk_diags *d);
+/** Only the attributes of object id of type (a refresh reads nothing
+ * else): same results as tsk_local__obj_get. */
+int tsk_local__obj_attrs(cJSON **out, sqlite3 *db, const char *type,
+                         const char *id, struct tsk_diags *d);
 /** The id of the object of type whose id, arn or name is value, or NULL
  * (caller frees). */
 char *tsk_local__obj_lookup(sqlite3 *db, const char *type, const char *value);
@@ -81,10 +104,11 @@ int tsk_local__obj_find(struct tsk_local_obj *out, sqlite3 *db,
                         struct tsk_diags *d);
 
 /*
- * A write: inside one transaction (under p->wmu), check() runs first and
- * may fail the write (reference checks see a consistent view), then the
- * row is inserted (op 'i'), replaced (op 'u': must exist) or deleted
- * (op 'd': a missing row is fine).
+ * A write (commit.c): inside a transaction (under p->wmu, possibly shared
+ * with the writes of other threads, each in its own savepoint), check()
+ * runs first and may fail the write (reference checks see a consistent
+ * view), then the row is inserted (op 'i'), replaced (op 'u': must exist)
+ * or deleted (op 'd': a missing row is fine). Returns once committed.
  */
 struct tsk_local_write {
     char op;
@@ -94,6 +118,10 @@ struct tsk_local_write {
 };
 int tsk_local__write(struct tsk_pctx *p, const struct tsk_local_write *w,
                      struct tsk_diags *d);
+/** Counts the calling thread in (delta 1) or out (-1) of the threads about
+ * to write: a transaction about to start waits a little (a fraction of a
+ * millisecond) for the writes of those threads, so they share its commit. */
+void tsk_local__writer(struct tsk_pctx *p, int delta);
 
 /** The type of address addr ("local_function.api" -> "local_function"),
  * NUL-terminated in buf; 0, or TSK_EINVAL when addr has no dot. */

@@ -1,7 +1,8 @@
 /*
  * objects.c - row-level operations on the local cloud's objects table:
- * load one object, look a reference up, find an object by its tags, and
- * the transactional write used by create, update and delete.
+ * load one object, look a reference up, find an object by its tags, with
+ * the statements prepared once per connection and reused. (The writes
+ * are in commit.c.)
  */
 #include "internal.h"
 
@@ -42,11 +43,31 @@ static int row_to_obj(struct tsk_local_obj *out, sqlite3_stmt *s,
     return 0;
 }
 
+sqlite3_stmt *tsk_local__stmt(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    while ((s = sqlite3_next_stmt(db, s)) != NULL)
+        if (!sqlite3_stmt_busy(s) && strcmp(sqlite3_sql(s), sql) == 0)
+            return s;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+                           NULL) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return NULL;
+    }
+    return s;
+}
+
+void tsk_local__stmt_done(sqlite3_stmt *s)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+}
+
 static int query_one(struct tsk_local_obj *out, sqlite3 *db, const char *sql,
                      const char *const *args, int nargs, struct tsk_diags *d)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+    sqlite3_stmt *s = tsk_local__stmt(db, sql);
+    if (!s)
         return tsk_diag_error(d, NULL, "local cloud: %s", sqlite3_errmsg(db));
     for (int i = 0; i < nargs; i++)
         sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
@@ -57,7 +78,7 @@ static int query_one(struct tsk_local_obj *out, sqlite3 *db, const char *sql,
         rc = TSK_ENOTFOUND;
     else
         rc = tsk_diag_error(d, NULL, "local cloud: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(s);
+    tsk_local__stmt_done(s);
     return rc;
 }
 
@@ -74,20 +95,55 @@ int tsk_local__obj_get(struct tsk_local_obj *out, sqlite3 *db,
                      args, 1, d);
 }
 
+int tsk_local__obj_attrs(cJSON **out, sqlite3 *db, const char *type,
+                         const char *id, struct tsk_diags *d)
+{
+    *out = NULL;
+    sqlite3_stmt *s = tsk_local__stmt(
+        db, "SELECT attrs FROM objects WHERE id = ?1 AND type = ?2");
+    if (!s)
+        return tsk_diag_error(d, NULL, "local cloud: %s", sqlite3_errmsg(db));
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, type, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(s, 0);
+        *out = t ? cJSON_Parse(t) : NULL;
+        rc = 0;
+        if (!cJSON_IsObject(*out)) {
+            cJSON_Delete(*out);
+            *out = NULL;
+            rc = tsk_diag_error(d, NULL,
+                                "local cloud object %s (%s) is damaged: its "
+                                "attributes are not a JSON object",
+                                id, type);
+        }
+    } else if (rc == SQLITE_DONE) {
+        rc = TSK_ENOTFOUND;
+    } else {
+        rc = tsk_diag_error(d, NULL, "local cloud: %s", sqlite3_errmsg(db));
+    }
+    tsk_local__stmt_done(s);
+    return rc;
+}
+
 char *tsk_local__obj_lookup(sqlite3 *db, const char *type, const char *value)
 {
-    sqlite3_stmt *s = NULL;
+    /* One indexed probe per identifier (an OR over the three would scan
+     * every object of the type, making a large apply quadratic). */
+    sqlite3_stmt *s = tsk_local__stmt(
+        db, "SELECT id FROM objects WHERE id = ?2 AND type = ?1"
+            " UNION ALL SELECT id FROM objects WHERE arn = ?2 AND type = ?1"
+            " UNION ALL SELECT id FROM objects WHERE type = ?1 AND name = ?2"
+            " LIMIT 1");
     char *id = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id FROM objects WHERE type = ?1 AND"
-                           " (id = ?2 OR arn = ?2 OR name = ?2) LIMIT 1",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (!s)
         return NULL;
     sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
     if (sqlite3_step(s) == SQLITE_ROW)
         id = col_str(s, 0);
-    sqlite3_finalize(s);
+    tsk_local__stmt_done(s);
     return id;
 }
 
@@ -103,93 +159,6 @@ int tsk_local__obj_find(struct tsk_local_obj *out, sqlite3 *db,
                      " AND json_extract(tags, '$.\"tuskform:stack\"') = ?3"
                      " ORDER BY rowid DESC LIMIT 1",
                      args, 3, d);
-}
-
-static int bind_obj(sqlite3_stmt *s, const struct tsk_local_obj *o)
-{
-    char *attrs = cJSON_PrintUnformatted(o->attrs);
-    char *tags = o->tags ? cJSON_PrintUnformatted(o->tags) : NULL;
-    sqlite3_bind_text(s, 1, o->id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, o->type, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, o->name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, o->arn, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, attrs ? attrs : "{}", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 6, tags ? tags : "{}", -1, SQLITE_TRANSIENT);
-    free(attrs);
-    free(tags);
-    return 0;
-}
-
-static const char *write_sql(char op)
-{
-    switch (op) {
-    case 'i':
-        return "INSERT INTO objects(id, type, name, arn, attrs, tags,"
-               " created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-               " strftime('%Y-%m-%dT%H:%M:%fZ'),"
-               " strftime('%Y-%m-%dT%H:%M:%fZ'))";
-    case 'u':
-        return "UPDATE objects SET type = ?2, name = ?3, arn = ?4,"
-               " attrs = ?5, tags = ?6,"
-               " updated = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?1";
-    default:
-        return "DELETE FROM objects WHERE id = ?1";
-    }
-}
-
-/* The statement of w inside the open transaction. */
-static int write_row(sqlite3 *db, const struct tsk_local_write *w,
-                     struct tsk_diags *d)
-{
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, write_sql(w->op), -1, &s, NULL) != SQLITE_OK)
-        return tsk_diag_error(d, NULL, "local cloud: %s", sqlite3_errmsg(db));
-    if (w->op == 'd')
-        sqlite3_bind_text(s, 1, w->obj->id, -1, SQLITE_TRANSIENT);
-    else
-        bind_obj(s, w->obj);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return tsk_diag_error(d, NULL, "local cloud: writing %s: %s",
-                              w->obj->id, sqlite3_errmsg(db));
-    if (w->op == 'u' && sqlite3_changes(db) == 0) {
-        tsk_diag_error(d, NULL, "%s %s does not exist", w->obj->type,
-                       w->obj->id);
-        return TSK_ENOTFOUND;
-    }
-    return 0;
-}
-
-int tsk_local__write(struct tsk_pctx *p, const struct tsk_local_write *w,
-                     struct tsk_diags *d)
-{
-    sqlite3 *db;
-    int rc = tsk_local__db_get(p, &db, d);
-    if (rc)
-        return rc;
-    /* One writer per process at a time: threads queue on the mutex instead
-     * of spinning in SQLite's busy handler; other processes still wait on
-     * the busy timeout. Only the short transaction is under the lock, never
-     * the configured latency. */
-    pthread_mutex_lock(&p->wmu);
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = tsk_diag_error(d, NULL, "local cloud %s: %s", p->path,
-                            sqlite3_errmsg(db));
-        goto done;
-    }
-    rc = w->check ? w->check(db, w->arg, d) : 0;
-    if (!rc)
-        rc = write_row(db, w, d);
-    if (!rc && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = tsk_diag_error(d, NULL, "local cloud %s: commit: %s", p->path,
-                            sqlite3_errmsg(db));
-    if (rc)
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-done:
-    pthread_mutex_unlock(&p->wmu);
-    tsk_local__db_put(p, db);
-    return rc;
 }
 
 int tsk_local__addr_type(char *buf, size_t n, const char *addr)

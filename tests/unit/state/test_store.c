@@ -406,6 +406,84 @@ static void test_state_store__journal(void **state)
     assert_int_equal(j1, 0);
 }
 
+/* The batch writes of apply: n intents in one go, then n results, each
+ * clearing its intent; one bad entry fails alone, the others are kept. */
+static void test_state_store__batches(void **state)
+{
+    struct fx *f = *state;
+    struct tsk_state_intent in[3] = {
+        {.address = "local_function.a", .action = "create",
+         .provider = "local"},
+        {.address = "local_function.b", .action = "create",
+         .provider = "local"},
+        {.address = "local_function.c", .action = "update",
+         .provider = "local", .token = "id-c"},
+    };
+    int64_t ids[3];
+    int rcs[3];
+    struct tsk_diags ds[3];
+    memset(ds, 0, sizeof(ds));
+    assert_int_equal(tsk_state_journal_add_n(ids, f->st, in, 3, rcs, ds), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(rcs[i], 0);
+        assert_int_equal(ds[i].nerr, 0);
+    }
+    assert_true(ids[0] > 0 && ids[1] > ids[0] && ids[2] > ids[1]);
+    assert_int_equal(tsk_state_serial(f->st), 0);
+
+    struct tsk_state_res res[3] = {make_res("local_function.a", 2),
+                                   make_res("local_function.b", 1),
+                                   make_res("local_function.c", 3)};
+    cJSON *bad = cJSON_CreateArray(); /* attributes must be an object */
+    const cJSON *keep = res[1].attrs;
+    res[1].attrs = bad;
+    assert_int_equal(tsk_state_put_n(f->st, res, ids, 3, rcs, ds),
+                     TSK_ERROR);
+    assert_int_equal(rcs[0], 0);
+    assert_int_equal(rcs[1], TSK_EINVAL);
+    assert_int_equal(rcs[2], 0);
+    assert_int_equal(ds[0].nerr + ds[2].nerr, 0);
+    assert_int_equal(ds[1].nerr, 1);
+    res[1].attrs = keep;
+    cJSON_Delete(bad);
+    /* Two resources stored, one serial step each; b's intent pending. */
+    assert_int_equal(tsk_state_serial(f->st), 2);
+    struct tsk_state_rec rec;
+    assert_int_equal(tsk_state_get(&rec, f->st, "local_function.c", &f->d), 0);
+    assert_string_equal(rec.remote_id, "id-local_function.c");
+    tsk_state_rec_release(&rec);
+    assert_int_equal(tsk_state_get(&rec, f->st, "local_function.b", &f->d),
+                     TSK_ENOTFOUND);
+    struct tsk_state_intent_list l;
+    assert_int_equal(tsk_state_journal_list(&l, f->st, &f->d), 0);
+    assert_int_equal(l.v.n, 1);
+    assert_int_equal(l.v.v[0].id, ids[1]);
+    tsk_state_intent_list_release(&l);
+    for (int i = 0; i < 3; i++) {
+        free_res(&res[i]);
+        tsk_diags_release(&ds[i]);
+        memset(&ds[i], 0, sizeof(ds[i]));
+    }
+
+    /* An entry the database refuses (no address: NOT NULL) fails inside
+     * the shared transaction; its savepoint keeps the others. */
+    in[1].address = NULL;
+    assert_int_equal(tsk_state_journal_add_n(ids, f->st, in, 3, rcs, ds),
+                     TSK_ERROR);
+    assert_int_equal(rcs[0], 0);
+    assert_true(rcs[1] < 0);
+    assert_int_equal(rcs[2], 0);
+    assert_int_equal(ids[1], 0);
+    assert_true(ds[1].nerr > 0);
+    assert_int_equal(tsk_state_journal_list(&l, f->st, &f->d), 0);
+    assert_int_equal(l.v.n, 3);
+    assert_int_equal(l.v.v[1].id, ids[0]);
+    assert_int_equal(l.v.v[2].id, ids[2]);
+    tsk_state_intent_list_release(&l);
+    for (int i = 0; i < 3; i++)
+        tsk_diags_release(&ds[i]);
+}
+
 static void test_state_store__default_path(void **state)
 {
     (void)state;
@@ -436,6 +514,7 @@ int main(void)
         T(check_plan),
         T(history),
         T(journal),
+        T(batches),
         cmocka_unit_test(test_state_store__default_path),
     };
     umask(022); /* the state must be 0600 even with a permissive umask */
