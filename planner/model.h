@@ -171,6 +171,9 @@ struct tsk_model_budget {
     const char *name;
     double amount;                             /* USD per month */
     const struct tsk_model_function *function; /* resolved */
+    /* alert_emails: the budget's own, else [serverless_monitoring.cost]'s
+     * (n = 0: none given) */
+    struct tsk_model_strs alert_emails;
     struct tsk_pos pos;
 };
 

@@ -1,11 +1,13 @@
 /*
  * model_monitor.c - [serverless_monitoring] (metrics that get alarms,
- * tracing, cost flags, budgets resolved to functions) and [debug] (log
+ * tracing, cost flags, budgets resolved to functions, with the addresses
+ * their alerts go to) and [debug] (log
  * level mapped to DEBUG/INFO/WARN/ERROR, outputs).
  */
 #include "model_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 static const struct tsk_table *sub(const struct tsk_value *v)
@@ -13,7 +15,39 @@ static const struct tsk_table *sub(const struct tsk_value *v)
     return v && v->kind == TSK_V_TABLE ? v->u.tab : NULL;
 }
 
-static void budgets(struct tsk_model__ctx *c, const struct tsk_table *t)
+/* AWS Budgets: at most 10 email subscribers per notification. */
+#define MAX_ALERT_EMAILS 10
+
+/* Checks an alert_emails list: plausible addresses, no duplicates, at most
+ * MAX_ALERT_EMAILS; then copies it into out. */
+static void alert_emails(struct tsk_model__ctx *c, const struct tsk_value *v,
+                         struct tsk_model_strs *out)
+{
+    tsk_model__strs(c->m, v, out);
+    if (out->n > MAX_ALERT_EMAILS)
+        tsk_diag_error(c->d, &v->pos,
+                       "alert_emails names %zu addresses; AWS Budgets "
+                       "alerts at most %d per notification",
+                       out->n, MAX_ALERT_EMAILS);
+    for (size_t i = 0; i < out->n; i++) {
+        const char *s = out->v[i], *at = strchr(s, '@');
+        int ok = at && at > s && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
+                 at[1] != '.' && s[strlen(s) - 1] != '.' && strlen(s) <= 254 &&
+                 !strpbrk(s, " \t\r\n,;<>\"");
+        if (!ok)
+            tsk_diag_error(c->d, &out->pos[i],
+                           "alert_emails: \"%s\" is not an email address "
+                           "(expected name@example.com)",
+                           s);
+        for (size_t j = 0; ok && j < i; j++)
+            if (strcasecmp(out->v[j], s) == 0)
+                tsk_diag_error(c->d, &out->pos[i],
+                               "alert_emails: \"%s\" is listed twice", s);
+    }
+}
+
+static void budgets(struct tsk_model__ctx *c, const struct tsk_table *t,
+                    const struct tsk_model_strs *dflt)
 {
     const struct tsk_value *v[BU__N];
     for (size_t i = 0; t && i < t->n; i++) {
@@ -28,6 +62,10 @@ static void budgets(struct tsk_model__ctx *c, const struct tsk_table *t)
             continue;
         tsk_model__check(bt, &tsk_model__bu, &w, v, c->d);
         b->amount = tsk_model__num(v[BU_AMOUNT], 0);
+        if (v[BU_EMAILS])
+            alert_emails(c, v[BU_EMAILS], &b->alert_emails);
+        else
+            b->alert_emails = *dflt;
         if (!tsk_table_get(bt, "amount"))
             tsk_diag_error(c->d, &e->key_pos,
                            "budget \"%s\" has no amount "
@@ -85,11 +123,17 @@ static void cost(struct tsk_model__ctx *c, const struct tsk_value *cv,
         on && tsk_model__bool(v[MC_OPTIMIZATION], 0);
     m->monitoring.cost.resource_rightsizing =
         on && tsk_model__bool(v[MC_RIGHTSIZING], 0);
-    for (int i = MC_OPTIMIZATION; i < MC__N; i++)
+    for (int i = MC_OPTIMIZATION; i <= MC_RIGHTSIZING; i++)
         if (on && tsk_model__bool(v[i], 0))
             tsk_model__add_advice(c, paths[i], tsk_model__mc.keys[i].meaning,
                                   &v[i]->pos);
-    budgets(c, sub(bv));
+    struct tsk_model_strs emails = {0};
+    if (v[MC_EMAILS])
+        alert_emails(c, v[MC_EMAILS], &emails);
+    budgets(c, sub(bv), &emails);
+    if (v[MC_EMAILS] && on && !m->monitoring.cost.budget_alerts)
+        tsk_diag_warning(c->d, &v[MC_EMAILS]->pos,
+                         "alert_emails has no effect: budget_alerts is off");
     size_t nb = m->monitoring.budgets.n;
     if (m->monitoring.cost.budget_alerts && nb == 0) {
         tsk_diag_warning(c->d, &v[MC_ALERTS]->pos,

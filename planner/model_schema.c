@@ -344,12 +344,16 @@ static const struct tsk_model__key mc_keys[MC__N] = {
     [MC_RIGHTSIZING] = BOOL("resource_rightsizing",
                             "advice: memory and timeout right-sizing in the "
                             "plan"),
+    [MC_EMAILS] = STRS("alert_emails", "addresses the budget alerts go to "
+                                       "(email subscribers)"),
 };
 SCHEMA(tsk_model__mc, "serverless_monitoring.cost", mc_keys);
 
 static const struct tsk_model__key bu_keys[BU__N] = {
     [BU_AMOUNT] = NUM("amount", 0.01, 1e9, "USD/month", "monthly budget"),
     [BU_FUNCTION] = STR("function", "function the budget watches"),
+    [BU_EMAILS] = STRS("alert_emails", "addresses this budget alerts "
+                                       "(instead of the cost section's)"),
 };
 SCHEMA(tsk_model__bu, "serverless_monitoring.budgets", bu_keys);
 

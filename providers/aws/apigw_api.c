@@ -7,7 +7,9 @@
  * ids API_ID/CHILD_ID, paths /v2/apis/API/COLL/CHILD, JSON both ways.
  * Computed: execution_arn and invoke_source_arn (execution_arn followed
  * by "/STAGE/ROUTE" wildcards: what aws_lambda_permission allows for every
- * stage and route).
+ * stage and route). find (crash adoption): the API by name and its
+ * tuskform:address tag (GetApis); a child by its key within the API
+ * (GetRoutes/GetIntegrations/GetStages/GetAuthorizers).
  */
 #include "providers/aws/internal.h"
 
@@ -179,6 +181,77 @@ int aws__apigw_delete(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
     free(path);
     free(api);
     free(child);
+    return rc == TSK_ENOTFOUND ? 0 : rc;
+}
+
+int aws__apigw_list_find(const struct tsk_rcall *c, const char *op,
+                         const char *path, const char *key, const char *value,
+                         const char *tag_addr, cJSON **out, struct tsk_diags *d)
+{
+    char *token = NULL;
+    int rc = 0;
+    *out = NULL;
+    for (int page = 0; rc == 0 && !*out && page < 1000; page++) {
+        struct tsk_buf q = TSK_BUF_INIT;
+        struct tsk_aws_resp r;
+        tsk_aws_form_add(&q, "maxResults", "100");
+        if (token)
+            tsk_aws_form_add(&q, "nextToken", token);
+        struct tsk_aws_req req = {.service = "apigateway",
+                                  .op = op,
+                                  .method = "GET",
+                                  .path = path,
+                                  .query = q.ptr};
+        rc = aws__call(c, &req, &r, 1, d);
+        tsk_buf_release(&q);
+        free(token);
+        token = NULL;
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+        for (const cJSON *e = items ? items->child : NULL; rc == 0 && e;
+             e = e->next) {
+            const char *v = aws__jstr(e, key);
+            const cJSON *tags = cJSON_GetObjectItemCaseSensitive(e, "tags");
+            const char *at = aws__jstr(tags, AWS_TAG_ADDR);
+            if (v && strcmp(v, value) == 0 &&
+                (!tag_addr || (at && strcmp(at, tag_addr) == 0))) {
+                *out = cJSON_Duplicate(e, 1);
+                break;
+            }
+        }
+        const char *next = aws__jstr(r.json, "nextToken");
+        if (rc == 0 && next && *next)
+            token = tsk_xstrdup(next);
+        tsk_aws_resp_release(&r);
+        if (!token)
+            break;
+    }
+    free(token);
+    return rc;
+}
+
+int aws__apigw_find(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
+                    const cJSON *p, char **out_id, cJSON **out,
+                    struct tsk_diags *d)
+{
+    const char *api = aws__jstr(p, "api_id");
+    const char *want = aws__jstr(p, k->find_attr);
+    cJSON *item = NULL;
+    *out_id = NULL;
+    *out = NULL;
+    if (!api || !want)
+        return 0; /* the API itself was never made: nothing to find */
+    char *path = aws__apigw_path(api, k->coll, NULL);
+    char *op = tsk_xasprintf("Get%ss", k->op);
+    int rc =
+        aws__apigw_list_find(c, op, path, k->find_remote, want, NULL, &item, d);
+    const char *child = aws__jstr(item, k->idkey);
+    if (rc == 0 && child)
+        rc = child_get(k, c, api, child, out, d);
+    if (rc == 0 && *out)
+        *out_id = tsk_xasprintf("%s/%s", api, child);
+    cJSON_Delete(item);
+    free(op);
+    free(path);
     return rc == TSK_ENOTFOUND ? 0 : rc;
 }
 
@@ -388,6 +461,27 @@ static int api_delete(const struct tsk_rcall *c, const char *id,
     return rc == TSK_ENOTFOUND ? 0 : rc;
 }
 
+/* The API named as planned that carries this address's tag (names are not
+ * unique in API Gateway). */
+static int api_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                    cJSON **out, struct tsk_diags *d)
+{
+    const char *name = aws__jstr(p, "name");
+    cJSON *item = NULL;
+    *out_id = NULL;
+    *out = NULL;
+    int rc = name ? aws__apigw_list_find(c, "GetApis", "/v2/apis", "name", name,
+                                         c->addr, &item, d)
+                  : 0;
+    const char *id = aws__jstr(item, "apiId");
+    if (rc == 0 && id)
+        rc = api_get(c, id, out, d);
+    if (rc == 0 && *out)
+        *out_id = tsk_xstrdup(id);
+    cJSON_Delete(item);
+    return rc;
+}
+
 static const struct tsk_schema schema = {attrs, 0};
 const struct tsk_resource_type aws_t_apigw_api = {
     .name = "aws_apigatewayv2_api",
@@ -396,6 +490,6 @@ const struct tsk_resource_type aws_t_apigw_api = {
     .create = api_create,
     .update = api_update,
     .delete = api_delete,
-    .find = NULL,
+    .find = api_find,
     .import = NULL,
 };

@@ -71,6 +71,7 @@ static cJSON *from_remote(const cJSON *r)
 }
 
 static const struct aws_apigw_kind kind = {
-    "authorizers", "Authorizer", "authorizerId", to_body, from_remote};
+    "authorizers", "Authorizer", "authorizerId", to_body,
+    from_remote,   "name",       "name"};
 
 AWS_APIGW_CHILD_TYPE(aws_t_apigw_authorizer, "aws_apigatewayv2_authorizer", attrs, kind);

@@ -62,6 +62,7 @@ static cJSON *from_remote(const cJSON *r)
 }
 
 static const struct aws_apigw_kind kind = {
-    "integrations", "Integration", "integrationId", to_body, from_remote};
+    "integrations", "Integration",     "integrationId", to_body,
+    from_remote,    "integration_uri", "integrationUri"};
 
 AWS_APIGW_CHILD_TYPE(aws_t_apigw_integration, "aws_apigatewayv2_integration", attrs, kind);

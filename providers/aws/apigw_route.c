@@ -49,7 +49,8 @@ static cJSON *from_remote(const cJSON *r)
     return o;
 }
 
-static const struct aws_apigw_kind kind = {"routes", "Route", "routeId",
-                                           to_body, from_remote};
+static const struct aws_apigw_kind kind = {"routes",  "Route",     "routeId",
+                                           to_body,   from_remote, "route_key",
+                                           "routeKey"};
 
 AWS_APIGW_CHILD_TYPE(aws_t_apigw_route, "aws_apigatewayv2_route", attrs, kind);

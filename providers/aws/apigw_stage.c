@@ -37,7 +37,7 @@ static cJSON *from_remote(const cJSON *r)
     return o;
 }
 
-static const struct aws_apigw_kind kind = {"stages", "Stage", "stageName",
-                                           to_body, from_remote};
+static const struct aws_apigw_kind kind = {
+    "stages", "Stage", "stageName", to_body, from_remote, "name", "stageName"};
 
 AWS_APIGW_CHILD_TYPE(aws_t_apigw_stage, "aws_apigatewayv2_stage", attrs, kind);

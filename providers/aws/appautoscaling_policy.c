@@ -176,6 +176,23 @@ static int ap_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     return rc;
 }
 
+static int ap_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                   cJSON **out, struct tsk_diags *d)
+{
+    const char *name = aws__jstr(p, "name");
+    const char *ns = aws__jstr(p, "service_namespace");
+    const char *res = aws__jstr(p, "resource_id");
+    const char *dim = aws__jstr(p, "scalable_dimension");
+    *out_id = NULL;
+    *out = NULL;
+    int rc = name && ns && res && dim
+                 ? policy_get(c, name, ns, res, dim, out, d)
+                 : 0;
+    if (rc == 0 && *out)
+        *out_id = tsk_xasprintf("%s|%s|%s|%s", name, ns, res, dim);
+    return rc;
+}
+
 static int ap_update(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, const cJSON *p, cJSON **out,
                      struct tsk_diags *d)
@@ -222,6 +239,6 @@ const struct tsk_resource_type aws_t_appautoscaling_policy = {
     .create = ap_create,
     .update = ap_update,
     .delete = ap_delete,
-    .find = NULL,
+    .find = ap_find,
     .import = NULL,
 };

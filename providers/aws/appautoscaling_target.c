@@ -149,6 +149,20 @@ static int at_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     return rc;
 }
 
+static int at_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                   cJSON **out, struct tsk_diags *d)
+{
+    const char *ns = aws__jstr(p, "service_namespace");
+    const char *res = aws__jstr(p, "resource_id");
+    const char *dim = aws__jstr(p, "scalable_dimension");
+    *out_id = NULL;
+    *out = NULL;
+    int rc = ns && res && dim ? target_get(c, ns, res, dim, out, d) : 0;
+    if (rc == 0 && *out)
+        *out_id = tsk_xasprintf("%s|%s|%s", ns, res, dim);
+    return rc;
+}
+
 static int at_update(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, const cJSON *p, cJSON **out,
                      struct tsk_diags *d)
@@ -191,6 +205,6 @@ const struct tsk_resource_type aws_t_appautoscaling_target = {
     .create = at_create,
     .update = at_update,
     .delete = at_delete,
-    .find = NULL,
+    .find = at_find,
     .import = NULL,
 };

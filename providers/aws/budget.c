@@ -4,9 +4,11 @@
  * monthly cost budget with a cost filter and its notifications. Create is
  * CreateBudget with NotificationsWithSubscribers; update is UpdateBudget
  * (a full replace of the budget; notifications untouched) plus
- * Delete/CreateNotification for the notifications that changed. Read is
- * DescribeBudget plus DescribeNotificationsForBudget; amounts compare as
- * numbers ("50" and "50.0" are equal). Id: ACCOUNT:NAME.
+ * Delete/CreateNotification for the notifications that changed (a new
+ * subscriber list is a changed notification). Read is DescribeBudget,
+ * DescribeNotificationsForBudget and, per notification,
+ * DescribeSubscribersForNotification (EMAIL addresses, sorted); amounts
+ * compare as numbers ("50" and "50.0" are equal). Id: ACCOUNT:NAME.
  */
 #include "providers/aws/internal.h"
 
@@ -26,7 +28,8 @@ static const struct tsk_attr_schema attrs[] = {
     {"cost_filter", TSK_T_OBJECT, TSK_A_OPTIONAL, NULL,
      "filter name -> values (TagKeyValue: user:KEY$VALUE)"},
     {"notification", TSK_T_LIST, TSK_A_OPTIONAL, NULL,
-     "[{comparison_operator, threshold, threshold_type, notification_type}]"},
+     "[{comparison_operator, threshold, threshold_type, notification_type, "
+     "subscriber_email_addresses}]"},
     {"id", TSK_T_STRING, TSK_A_COMPUTED, NULL, "ACCOUNT:NAME"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -63,15 +66,67 @@ static cJSON *notif_body(const cJSON *n)
     return o;
 }
 
-static cJSON *notif_read(const cJSON *n)
+static int cmp_json_str(const void *a, const void *b)
 {
-    cJSON *o = aws__obj();
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The EMAIL subscribers of notification n (an AWS Notification), sorted. */
+static int read_emails(const struct tsk_rcall *c, const char *budget,
+                       const cJSON *n, cJSON **out, struct tsk_diags *d)
+{
+    cJSON *b = aws__obj(), *r = NULL;
+    aws__str(b, "AccountId", c->pctx->account ? c->pctx->account : "");
+    aws__str(b, "BudgetName", budget);
+    cJSON_AddItemToObject(b, "Notification", cJSON_Duplicate(n, 1));
+    aws__num(b, "MaxResults", 100);
+    int rc = aws__rpc(c, "budgets", "DescribeSubscribersForNotification", b,
+                      TSK_AWS_NOTFOUND, &r, d);
+    cJSON_Delete(b);
+    *out = aws__arr();
+    if (rc == TSK_ENOTFOUND)
+        rc = 0;
+    const cJSON *subs = cJSON_GetObjectItemCaseSensitive(r, "Subscribers");
+    size_t k = 0, cnt = (size_t)cJSON_GetArraySize(subs);
+    const char **v = tsk_xcalloc(cnt + 1, sizeof(*v));
+    for (const cJSON *s = subs ? subs->child : NULL; s && k < cnt;
+         s = s->next) {
+        const char *type = aws__jstr(s, "SubscriptionType");
+        if (aws__jstr(s, "Address") && type && strcmp(type, "EMAIL") == 0)
+            v[k++] = aws__jstr(s, "Address");
+    }
+    qsort(v, k, sizeof(*v), cmp_json_str);
+    for (size_t i = 0; i < k; i++)
+        cJSON_AddItemToArray(*out, cJSON_CreateString(v[i]));
+    free(v);
+    cJSON_Delete(r);
+    return rc;
+}
+
+static int cmp_notif(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    double p = aws__jnum(x, "threshold", 0), q = aws__jnum(y, "threshold", 0);
+    if (p != q)
+        return p < q ? -1 : 1;
+    const char *s = aws__jstr(x, "notification_type"),
+               *t = aws__jstr(y, "notification_type");
+    return strcmp(s ? s : "", t ? t : "");
+}
+
+static int notif_read(const struct tsk_rcall *c, const char *budget,
+                      const cJSON *n, cJSON **out, struct tsk_diags *d)
+{
+    cJSON *o = aws__obj(), *em = NULL;
     aws__str(o, "comparison_operator", aws__jstr(n, "ComparisonOperator"));
     aws__str(o, "notification_type", aws__jstr(n, "NotificationType"));
     aws__num(o, "threshold", aws__jnum(n, "Threshold", 0));
     const char *tt = aws__jstr(n, "ThresholdType");
     aws__str(o, "threshold_type", tt ? tt : "PERCENTAGE");
-    return o;
+    int rc = read_emails(c, budget, n, &em, d);
+    cJSON_AddItemToObject(o, "subscriber_email_addresses", em);
+    *out = o;
+    return rc;
 }
 
 static cJSON *subscribers(const cJSON *n)
@@ -114,16 +169,27 @@ static int budget_get(const struct tsk_rcall *c, const char *name, cJSON **out,
         if (cJSON_IsObject(cf) && cf->child)
             cJSON_AddItemToObject(o, "cost_filter", cJSON_Duplicate(cf, 1));
         const cJSON *ns = cJSON_GetObjectItemCaseSensitive(nr, "Notifications");
-        if (cJSON_GetArraySize(ns) > 0) {
-            cJSON *l = aws__arr();
-            for (const cJSON *n = ns->child; n; n = n->next)
-                cJSON_AddItemToArray(l, notif_read(n));
+        int nn = cJSON_GetArraySize(ns), k = 0;
+        if (nn > 0) {
+            /* AWS keeps no order (a re-created notification comes last):
+             * list them by threshold, as the lowering does */
+            cJSON *l = aws__arr(), **v = tsk_xcalloc((size_t)nn, sizeof(*v));
+            for (const cJSON *n = ns->child; n && rc == 0 && k < nn;
+                 n = n->next)
+                rc = notif_read(c, name, n, &v[k++], d);
+            qsort(v, (size_t)k, sizeof(*v), cmp_notif);
+            for (int i = 0; i < k; i++)
+                cJSON_AddItemToArray(l, v[i]);
+            free(v);
             cJSON_AddItemToObject(o, "notification", l);
         }
         char *id = tsk_xasprintf("%s:%s", account(c), name);
         aws__str(o, "id", id);
         free(id);
-        *out = o;
+        if (rc == 0)
+            *out = o;
+        else
+            cJSON_Delete(o);
     }
     cJSON_Delete(r);
     cJSON_Delete(nr);
@@ -185,7 +251,14 @@ static int same_notif(const cJSON *a, const cJSON *b)
         if (!x || !y || strcmp(x, y) != 0)
             return 0;
     }
-    return aws__jnum(a, "threshold", -1) == aws__jnum(b, "threshold", -2);
+    if (aws__jnum(a, "threshold", -1) != aws__jnum(b, "threshold", -2))
+        return 0;
+    const char *sk = "subscriber_email_addresses";
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(a, sk),
+          *y = cJSON_GetObjectItemCaseSensitive(b, sk);
+    if (!x || !y) /* state written before subscribers were read */
+        return cJSON_GetArraySize(x) == cJSON_GetArraySize(y);
+    return cJSON_Compare(x, y, 1);
 }
 
 static int in_list(const cJSON *list, const cJSON *n)

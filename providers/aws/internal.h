@@ -231,6 +231,9 @@ struct aws_apigw_kind {
     const char *idkey; /* the child id in answers: "integrationId" */
     cJSON *(*to_body)(const struct tsk_rcall *c, const cJSON *p, int create);
     cJSON *(*from_remote)(const cJSON *r); /* api_id and id are added */
+    /* find: the child whose remote member find_remote equals the planned
+     * attribute find_attr is the one (route_key, integration_uri, name) */
+    const char *find_attr, *find_remote;
 };
 /** "/v2/apis[/API[/COLL[/CHILD]]]", labels encoded; caller frees. */
 char *aws__apigw_path(const char *api, const char *coll, const char *child);
@@ -245,6 +248,19 @@ int aws__apigw_update(const struct aws_apigw_kind *k,
 int aws__apigw_delete(const struct aws_apigw_kind *k,
                       const struct tsk_rcall *c, const char *id,
                       struct tsk_diags *d);
+int aws__apigw_find(const struct aws_apigw_kind *k, const struct tsk_rcall *c,
+                    const cJSON *p, char **out_id, cJSON **out,
+                    struct tsk_diags *d);
+/**
+ * Pages through GET path (the list operation op, "items"/"nextToken") and
+ * returns a copy of the first item whose member key equals value (and,
+ * when tag_addr is set, whose tags say tuskform:address = tag_addr), or
+ * NULL in *out. Caller frees.
+ */
+int aws__apigw_list_find(const struct tsk_rcall *c, const char *op,
+                         const char *path, const char *key, const char *value,
+                         const char *tag_addr, cJSON **out,
+                         struct tsk_diags *d);
 /*
  * Defines the resource type VAR (type name NAME, schema attributes ATTRS)
  * whose read/create/update/delete are the engine above for kind KIND.
@@ -275,6 +291,11 @@ int aws__apigw_delete(const struct aws_apigw_kind *k,
         (void)prior;                                                          \
         return aws__apigw_delete(&(KIND), c, id, d);                          \
     }                                                                         \
+    static int VAR##_find(const struct tsk_rcall *c, const cJSON *p,          \
+                          char **out_id, cJSON **out, struct tsk_diags *d)    \
+    {                                                                         \
+        return aws__apigw_find(&(KIND), c, p, out_id, out, d);                \
+    }                                                                         \
     static const struct tsk_schema VAR##_schema = {ATTRS, 0};                 \
     const struct tsk_resource_type VAR = {                                    \
         .name = NAME,                                                         \
@@ -283,7 +304,7 @@ int aws__apigw_delete(const struct aws_apigw_kind *k,
         .create = VAR##_create,                                               \
         .update = VAR##_update,                                               \
         .delete = VAR##_delete,                                               \
-        .find = NULL,                                                         \
+        .find = VAR##_find,                                                   \
         .import = NULL,                                                       \
     }
 

@@ -9,7 +9,9 @@
  *   budgets        aws_budgets_budget NAME: monthly COST budget filtered on
  *                  the function's tuskform:address tag (the stack's tag
  *                  when the budget names no function), notifications at
- *                  80 % and 100 % of actual spend when budget_alerts is on
+ *                  80 % and 100 % of actual spend when budget_alerts is on,
+ *                  each to the budget's alert_emails (EMAIL subscribers;
+ *                  none given is an error: AWS needs one per notification)
  *   tracing        aws_xray_sampling_rule: sampling_rate for the service's
  *                  functions
  *   auto_scaling   aws_appautoscaling_target (min = the provisioned
@@ -89,13 +91,28 @@ static void alarms(struct aws_lower *L)
             m->monitoring.metrics.cold_starts ? "cold_starts" : "");
 }
 
-static cJSON *notification(double pct)
+static int cmp_str(const void *a, const void *b)
 {
-    cJSON *n = aws__obj();
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* One notification, its EMAIL subscribers in sorted order (AWS keeps no
+ * order, so the read sorts them too). */
+static cJSON *notification(double pct, const struct tsk_model_strs *emails)
+{
+    cJSON *n = aws__obj(), *l = aws__arr();
     aws__str(n, "comparison_operator", "GREATER_THAN");
     aws__str(n, "notification_type", "ACTUAL");
     aws__num(n, "threshold", pct);
     aws__str(n, "threshold_type", "PERCENTAGE");
+    const char **v = tsk_xcalloc(emails->n + 1, sizeof(*v));
+    for (size_t i = 0; i < emails->n; i++)
+        v[i] = emails->v[i];
+    qsort(v, emails->n, sizeof(*v), cmp_str);
+    for (size_t i = 0; i < emails->n; i++)
+        cJSON_AddItemToArray(l, cJSON_CreateString(v[i]));
+    free(v);
+    cJSON_AddItemToObject(n, "subscriber_email_addresses", l);
     return n;
 }
 
@@ -123,21 +140,28 @@ static void budgets(struct aws_lower *L)
         free(tag);
         cJSON_AddItemToObject(cf, "TagKeyValue", vals);
         cJSON_AddItemToObject(a, "cost_filter", cf);
-        if (m->monitoring.cost.budget_alerts) {
+        if (m->monitoring.cost.budget_alerts && !b->alert_emails.n) {
+            /* AWS rejects a notification without a subscriber, and a
+             * budget without its notifications would alert nobody while
+             * the configuration asks for alerts: refuse before any call */
+            tsk_diag_error(L->d, &b->pos,
+                           "budget \"%s\": budget_alerts is on, but no "
+                           "address is given to alert; AWS Budgets needs at "
+                           "least one subscriber per notification",
+                           b->name);
+            tsk_diag_detail(L->d,
+                            "add alert_emails = [\"ops@example.com\"] to "
+                            "[serverless_monitoring.cost] (every budget) or "
+                            "to this budget, or set budget_alerts = false");
+        } else if (m->monitoring.cost.budget_alerts) {
             cJSON *nl = aws__arr();
-            cJSON_AddItemToArray(nl, notification(80));
-            cJSON_AddItemToArray(nl, notification(100));
+            cJSON_AddItemToArray(nl, notification(80, &b->alert_emails));
+            cJSON_AddItemToArray(nl, notification(100, &b->alert_emails));
             cJSON_AddItemToObject(a, "notification", nl);
         }
         aws__add(L, "aws_budgets_budget", b->name, NULL, a, &b->pos,
                  b->function ? b->function->key : NULL);
     }
-    if (m->monitoring.cost.budget_alerts)
-        tsk_diag_warning(L->d, &m->monitoring.budgets.v[0].pos,
-                         "serverless_monitoring.budgets: the configuration "
-                         "names no address to alert; AWS Budgets delivers "
-                         "the 80 %% and 100 %% notifications only to "
-                         "subscribers, so add one in the console");
 }
 
 static void sampling(struct aws_lower *L)

@@ -290,6 +290,26 @@ static int nt_read(const struct tsk_rcall *c, const char *id,
     return rc == TSK_ENOTFOUND ? 0 : rc;
 }
 
+/* Found when the bucket's document holds this resource's entries (their
+ * Ids are the planned ones): a create that got as far as its PUT. */
+static int nt_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                   cJSON **out, struct tsk_diags *d)
+{
+    const char *bucket = aws__jstr(p, "bucket");
+    cJSON *o = NULL;
+    *out_id = NULL;
+    *out = NULL;
+    int rc = bucket ? nt_read(c, bucket, p, &o, d) : 0;
+    if (rc == 0 && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+                       o, "lambda_function")) > 0) {
+        *out = o;
+        *out_id = tsk_xstrdup(bucket);
+        return 0;
+    }
+    cJSON_Delete(o);
+    return rc;
+}
+
 static int nt_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
                      cJSON **out, struct tsk_diags *d)
 {
@@ -343,6 +363,6 @@ const struct tsk_resource_type aws_t_s3_notification = {
     .create = nt_create,
     .update = nt_update,
     .delete = nt_delete,
-    .find = NULL,
+    .find = nt_find,
     .import = NULL,
 };

@@ -86,6 +86,19 @@ static int qp_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     return rc;
 }
 
+/* The queue (its URL, from the queue it belongs to) with a policy set. */
+static int qp_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                   cJSON **out, struct tsk_diags *d)
+{
+    const char *url = aws__jstr(p, "queue_url");
+    *out_id = NULL;
+    *out = NULL;
+    int rc = url ? qp_read(c, url, p, out, d) : 0;
+    if (rc == 0 && *out)
+        *out_id = tsk_xstrdup(url);
+    return rc;
+}
+
 static int qp_update(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, const cJSON *p, cJSON **out,
                      struct tsk_diags *d)
@@ -121,6 +134,6 @@ const struct tsk_resource_type aws_t_sqs_queue_policy = {
     .create = qp_create,
     .update = qp_update,
     .delete = qp_delete,
-    .find = NULL,
+    .find = qp_find,
     .import = NULL,
 };

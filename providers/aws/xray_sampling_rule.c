@@ -122,6 +122,18 @@ static int xr_create(const struct tsk_rcall *c, const cJSON *p, char **out_id,
     return rc;
 }
 
+static int xr_find(const struct tsk_rcall *c, const cJSON *p, char **out_id,
+                   cJSON **out, struct tsk_diags *d)
+{
+    const char *name = aws__jstr(p, "rule_name");
+    *out_id = NULL;
+    *out = NULL;
+    int rc = name ? rule_get(c, name, out, d) : 0;
+    if (rc == 0 && *out)
+        *out_id = tsk_xstrdup(name);
+    return rc;
+}
+
 static int xr_update(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, const cJSON *p, cJSON **out,
                      struct tsk_diags *d)
@@ -170,6 +182,6 @@ const struct tsk_resource_type aws_t_xray_sampling_rule = {
     .create = xr_create,
     .update = xr_update,
     .delete = xr_delete,
-    .find = NULL,
+    .find = xr_find,
     .import = NULL,
 };

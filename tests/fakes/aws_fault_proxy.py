@@ -11,7 +11,9 @@ This is exactly what it does:
       response), so a client can reuse them; upstream, one connection per
       request (moto closes every connection anyway);
     * --latency-ms N: sleeps N ms before answering each call;
-    * counts client connections accepted and requests (GET /__proxy/stats).
+    * counts client connections and requests (GET /__proxy/stats); a
+      connection counts once it carries an AWS request, so the control calls
+      below (their own short connections) never inflate the figure.
 
   Faults (rules from --fault JSON arguments or POST /__proxy/faults, a JSON
   list; each rule: {"kind", "match", "times", ...}; "match" is a substring of
@@ -44,7 +46,20 @@ This is exactly what it does:
       or unknown rule: 400 InvalidRequestException);
       Budgets UpdateBudget (X-Amz-Target AWSBudgetServiceGateway.UpdateBudget),
       done upstream as DescribeNotificationsForBudget + DeleteBudget +
-      CreateBudget(NewBudget, the same notifications);
+      CreateBudget(NewBudget, the same notifications and subscribers);
+      Budgets DescribeSubscribersForNotification, answered from the
+      subscribers the proxy saw in CreateBudget / CreateNotification (both
+      still forwarded) and forgot on DeleteNotification / DeleteBudget
+      (forwarded); a notification it never saw has no subscribers;
+      API Gateway v2 UpdateStage (PATCH /v2/apis/{api}/stages/{name}): the
+      stage must exist upstream; the fields sent (autoDeploy,
+      stageVariables, description, defaultRouteSettings) are kept in memory
+      and laid over every GetStage / GetStages answer for that stage until
+      it or its API is deleted (both still forwarded);
+      API Gateway v2 GetAuthorizers (GET /v2/apis/{api}/authorizers): the
+      authorizers the proxy saw created (CreateAuthorizer, forwarded; the
+      id taken from the answer), each read upstream with GetAuthorizer
+      (gone ones left out); DeleteAuthorizer forwarded and forgotten;
       a rule {"kind": "failed_entries", "match": ...} answers the next
       matching EventBridge PutTargets/RemoveTargets with HTTP 200 and one
       failed entry per target (ConcurrentModificationException), which the
@@ -105,8 +120,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
-        with LOCK:
-            STATE["connections"] += 1
+        self.counted = False
 
     def log_message(self, fmt, *args):  # quiet
         if os.environ.get("TSK_PROXY_LOG"):
@@ -140,6 +154,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.handle_any()
 
+    def do_PATCH(self):
+        self.handle_any()
+
     def do_HEAD(self):
         self.handle_any()
 
@@ -150,6 +167,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.control(body)
         with LOCK:
             STATE["requests"] += 1
+            if not self.counted:
+                STATE["connections"] += 1
+                self.counted = True
         if OPTS.latency_ms:
             time.sleep(OPTS.latency_ms / 1000.0)
         desc = "%s %s %s" % (self.command, self.path,
@@ -384,8 +404,9 @@ def main():
 
 
 # ---- routing/monitoring fakes (part II: what the emulator lacks) ----------
-# X-Ray sampling rules and Budgets UpdateBudget. Nothing else of the part II
-# types goes through here: moto serves them.
+# X-Ray sampling rules, Budgets UpdateBudget and subscribers, API Gateway v2
+# UpdateStage and GetAuthorizers. Everything else of the part II types is
+# forwarded: moto serves it.
 
 XRAY = {"rules": {}}
 
@@ -454,6 +475,49 @@ def upstream_budgets(h, op, payload):
         return r.status, {}
 
 
+BUDGET_SUBS = {}  # (account, budget) -> {notification key: [subscribers]}
+
+
+def notif_key(n):
+    n = n or {}
+    return (n.get("NotificationType"), n.get("ComparisonOperator"),
+            float(n.get("Threshold") or 0), n.get("ThresholdType") or "PERCENTAGE")
+
+
+def track_budget_subs(h, body):
+    """Notes the subscribers of budget calls that carry or drop them;
+    answers DescribeSubscribersForNotification. True when answered."""
+    op = h.headers.get("X-Amz-Target", "").split(".")[-1]
+    if op not in ("CreateBudget", "CreateNotification", "DeleteNotification",
+                  "DeleteBudget", "DescribeSubscribersForNotification"):
+        return False
+    try:
+        req = json.loads(body or b"{}")
+    except ValueError:
+        return False
+    name = req.get("BudgetName") or (req.get("Budget") or {}).get("BudgetName")
+    key = (req.get("AccountId"), name)
+    with LOCK:
+        subs = BUDGET_SUBS.setdefault(key, {})
+        if op == "CreateBudget":
+            subs.clear()
+            for x in req.get("NotificationsWithSubscribers") or []:
+                subs[notif_key(x.get("Notification"))] = x.get("Subscribers") or []
+        elif op == "CreateNotification":
+            subs[notif_key(req.get("Notification"))] = req.get("Subscribers") or []
+        elif op == "DeleteNotification":
+            subs.pop(notif_key(req.get("Notification")), None)
+        elif op == "DeleteBudget":
+            BUDGET_SUBS.pop(key, None)
+        else:
+            out = list(subs.get(notif_key(req.get("Notification")), []))
+    if op != "DescribeSubscribersForNotification":
+        return False
+    h.reply(200, json.dumps({"Subscribers": out}),
+            ctype="application/x-amz-json-1.1")
+    return True
+
+
 def fake_update_budget(h, body):
     req = json.loads(body or b"{}")
     acct = req.get("AccountId")
@@ -464,7 +528,9 @@ def fake_update_budget(h, body):
     if st != 200:
         return h.reply(st, json.dumps(cur),
                        {"X-Amzn-ErrorType": cur.get("__type", "NotFoundException")})
-    notes = [{"Notification": n, "Subscribers": []}
+    with LOCK:
+        known = dict(BUDGET_SUBS.get((acct, name), {}))
+    notes = [{"Notification": n, "Subscribers": known.get(notif_key(n), [])}
              for n in cur.get("Notifications", [])]
     upstream_budgets(h, "DeleteBudget", {"AccountId": acct, "BudgetName": name})
     st, out = upstream_budgets(h, "CreateBudget", {
@@ -482,6 +548,109 @@ def fake_failed_entries(h, body):
             ctype="application/x-amz-json-1.1")
 
 
+APIGW = {"stages": {}, "authorizers": {}}  # (api, stage) -> fields; api -> ids
+STAGE_FIELDS = ("autoDeploy", "stageVariables", "description",
+                "defaultRouteSettings")
+
+
+def upstream_call(h, method, path, body=None):
+    """One call upstream with the client's headers: (status, headers, data)."""
+    u = urllib.parse.urlsplit(OPTS.upstream)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    hdrs = {k: v for k, v in h.headers.items()
+            if k.lower() not in ("connection", "keep-alive", "content-length")}
+    try:
+        conn.request(method, path, body=body or None, headers=hdrs)
+        r = conn.getresponse()
+        return r.status, r.getheaders(), r.read()
+    finally:
+        conn.close()
+
+
+def fake_apigw(h, body):
+    """UpdateStage, the stage overlay, GetAuthorizers and the authorizer
+    bookkeeping; False when the request is none of those."""
+    path = urllib.parse.urlsplit(h.path).path
+    parts = [urllib.parse.unquote(p) for p in path.split("/")]
+    # ['', 'v2', 'apis', API, COLL, CHILD]
+    if len(parts) < 4 or parts[1:3] != ["v2", "apis"]:
+        return False
+    api = parts[3]
+    coll = parts[4] if len(parts) > 4 else None
+    child = parts[5] if len(parts) > 5 else None
+    m = h.command
+    if coll is None and m == "DELETE":
+        with LOCK:
+            for k in [k for k in APIGW["stages"] if k[0] == api]:
+                del APIGW["stages"][k]
+            APIGW["authorizers"].pop(api, None)
+        return False
+    if coll == "stages" and child and m == "PATCH":
+        st, _, data = upstream_call(h, "GET", h.path)
+        if st != 200:
+            h.reply(st, data)
+            return True
+        try:
+            req = json.loads(body or b"{}")
+            cur = json.loads(data)
+        except ValueError:
+            h.reply(400, json.dumps({"message": "the body is not JSON"}),
+                    {"X-Amzn-ErrorType": "BadRequestException"})
+            return True
+        with LOCK:
+            over = APIGW["stages"].setdefault((api, child), {})
+            over.update({k: req[k] for k in STAGE_FIELDS if k in req})
+            cur.update(over)
+        h.reply(200, json.dumps(cur))
+        return True
+    if coll == "stages" and m == "DELETE" and child:
+        with LOCK:
+            APIGW["stages"].pop((api, child), None)
+        return False
+    if coll == "stages" and m == "GET":
+        st, _, data = upstream_call(h, "GET", h.path)
+        try:
+            doc = json.loads(data)
+        except ValueError:
+            h.reply(st, data)
+            return True
+        with LOCK:
+            for s in (doc.get("items") or [] if child is None else [doc]):
+                s.update(APIGW["stages"].get((api, s.get("stageName")), {}))
+        h.reply(st, json.dumps(doc))
+        return True
+    if coll == "authorizers" and child is None and m == "POST":
+        st, _, data = upstream_call(h, "POST", h.path, body)
+        try:
+            aid = json.loads(data).get("authorizerId")
+        except (ValueError, AttributeError):
+            aid = None
+        if 200 <= st < 300 and aid:
+            with LOCK:
+                APIGW["authorizers"].setdefault(api, []).append(aid)
+        h.reply(st, data)
+        return True
+    if coll == "authorizers" and child is None and m == "GET":
+        with LOCK:
+            ids = list(APIGW["authorizers"].get(api, []))
+        items = []
+        for aid in ids:
+            st, _, data = upstream_call(
+                h, "GET", "/v2/apis/%s/authorizers/%s" % (
+                    urllib.parse.quote(api, safe=""),
+                    urllib.parse.quote(aid, safe="")))
+            if st == 200:
+                items.append(json.loads(data))
+        h.reply(200, json.dumps({"items": items}))
+        return True
+    if coll == "authorizers" and child and m == "DELETE":
+        with LOCK:
+            if child in APIGW["authorizers"].get(api, []):
+                APIGW["authorizers"][api].remove(child)
+        return False
+    return False
+
+
 def part2_fake(h, body):
     """Serves what the emulator lacks for the part II types; False when the
     request is not one of those."""
@@ -491,12 +660,16 @@ def part2_fake(h, body):
             take_rule("%s %s %s" % (h.command, h.path, target), ("failed_entries",)):
         fake_failed_entries(h, body)
         return True
+    if path.startswith("/v2/apis/") and fake_apigw(h, body):
+        return True
     if h.command == "POST" and path in ("/CreateSamplingRule", "/GetSamplingRules",
                                         "/UpdateSamplingRule", "/DeleteSamplingRule"):
         fake_xray(h, body)
         return True
     if h.headers.get("X-Amz-Target", "") == "AWSBudgetServiceGateway.UpdateBudget":
         fake_update_budget(h, body)
+        return True
+    if target.startswith("AWSBudgetServiceGateway.") and track_budget_subs(h, body):
         return True
     return False
 

@@ -4,8 +4,9 @@
  * (JWT) and _stage, plus the aws_lambda_permission for API Gateway and
  * aws_s3_bucket_notification (merging with an entry another owner made,
  * which must survive every write). Each is created, read back, changed in
- * place (the stage only where the emulator has UpdateStage: it has not, so
- * the stage is created, read and deleted), imported and deleted.
+ * place (not the stage: the emulator has no UpdateStage, so here it is
+ * created, read and deleted; its in-place update runs through the fault
+ * proxy in tests/e2e/aws_adopt.sh), imported and deleted.
  */
 #include "aws2_fx.h"
 

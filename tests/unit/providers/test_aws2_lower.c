@@ -256,12 +256,111 @@ static void test_aws2_lower__monitoring(void **state)
     done(&l);
 }
 
+static const char *budgets_fmt =
+    "[serverless_architecture]\n"
+    "provider = \"aws\"\n"
+    "runtime = \"python:3.12\"\n"
+    "region = \"eu-west-1\"\n"
+    "[serverless_architecture.functions]\n"
+    "f = { handler = \"app.handler\", source = \"%s\" }\n"
+    "[serverless_monitoring]\n"
+    "enabled = true\n"
+    "cost_monitoring = true\n"
+    "[serverless_monitoring.cost]\n"
+    "budget_alerts = true\n";
+
+/* budget_alerts: the 80 % and 100 % notifications go to alert_emails (the
+ * cost section's, or the budget's own), sorted; none given is an error at
+ * lowering, since AWS rejects a notification without a subscriber. */
+static void test_aws2_lower__budget_alerts(void **state)
+{
+    (void)state;
+    struct low l;
+    char *t =
+        tsk_xasprintf("%s%s", budgets_fmt,
+                      "alert_emails = [\"ops@example.com\"]\n"
+                      "[serverless_monitoring.budgets]\n"
+                      "f = { amount = 10 }\n"
+                      "g = { amount = 20, function = \"f\", alert_emails = "
+                      "[\"z@example.com\", \"a@example.com\"] }\n");
+    lower(&l, t);
+    free(t);
+    const cJSON *n =
+        cJSON_GetObjectItem(attrs(&l, "aws_budgets_budget.f"), "notification");
+    assert_int_equal(cJSON_GetArraySize(n), 2);
+    for (const cJSON *e = n->child; e; e = e->next) {
+        const cJSON *s = cJSON_GetObjectItem(e, "subscriber_email_addresses");
+        assert_int_equal(cJSON_GetArraySize(s), 1);
+        assert_string_equal(s->child->valuestring, "ops@example.com");
+    }
+    n = cJSON_GetObjectItem(attrs(&l, "aws_budgets_budget.g"), "notification");
+    const cJSON *s =
+        cJSON_GetObjectItem(n->child->next, "subscriber_email_addresses");
+    assert_int_equal(cJSON_GetArraySize(s), 2);
+    assert_string_equal(s->child->valuestring, "a@example.com");
+    assert_string_equal(s->child->next->valuestring, "z@example.com");
+    assert_int_equal((int)aws__jnum(n->child->next, "threshold", 0), 100);
+    done(&l);
+
+    /* no address anywhere: a clear error naming the budget and the key */
+    t = tsk_xasprintf("%s%s", budgets_fmt,
+                      "[serverless_monitoring.budgets]\n"
+                      "f = { amount = 10 }\n");
+    low_load(&l, t);
+    free(t);
+    assert_int_not_equal(l.rc, 0);
+    assert_true(warned(&l, "budget \"f\": budget_alerts is on, but no "
+                           "address is given"));
+    done(&l);
+}
+
+/* alert_emails is checked by the model: addresses, duplicates, at most 10
+ * (AWS Budgets' limit per notification). */
+static void test_aws2_lower__alert_emails_checked(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"alert_emails = [\"ops\"]\n", "\"ops\" is not an email address"},
+        {"alert_emails = [\"a@b\"]\n", "\"a@b\" is not an email address"},
+        {"alert_emails = [\"x@y.io\", \"X@y.io\"]\n",
+         "\"X@y.io\" is listed twice"},
+        {"alert_emails = [\"1@e.io\", \"2@e.io\", \"3@e.io\", \"4@e.io\", "
+         "\"5@e.io\", \"6@e.io\", \"7@e.io\", \"8@e.io\", \"9@e.io\", "
+         "\"10@e.io\", \"11@e.io\"]\n",
+         "names 11 addresses; AWS Budgets alerts at most 10"},
+        {"alert_emails = \"ops@example.com\"\n", "a list of strings"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct tsk_doc *doc = NULL;
+        struct tsk_model *m = NULL;
+        struct tsk_diags d = {0};
+        char *t = tsk_xasprintf("%s%s[serverless_monitoring.budgets]\n"
+                                "f = { amount = 10 }\n",
+                                budgets_fmt, cases[i][0]);
+        assert_int_equal(tsk_doc_load_string(&doc, "t.tsk", t, strlen(t), &d),
+                         0);
+        assert_int_not_equal(tsk_model_build(&m, doc, &d), 0);
+        int found = 0;
+        for (size_t k = 0; k < d.v.n; k++)
+            found |= strstr(d.v.v[k].summary, cases[i][1]) != NULL;
+        if (!found)
+            tsk_diags_print(&d, stderr, 0);
+        assert_true(found);
+        tsk_model_free(m);
+        tsk_diags_release(&d);
+        tsk_doc_free(doc);
+        free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_aws2_lower__custom_bus),
         cmocka_unit_test(test_aws2_lower__schedules_http_s3),
         cmocka_unit_test(test_aws2_lower__monitoring),
+        cmocka_unit_test(test_aws2_lower__budget_alerts),
+        cmocka_unit_test(test_aws2_lower__alert_emails_checked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

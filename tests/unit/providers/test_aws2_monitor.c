@@ -119,30 +119,37 @@ static void test_aws2_monitor__budget(void **state)
         "\"TagKeyValue\":[\"user:tuskform:address$aws_lambda_function.fn\"]},"
         "\"notification\":[{\"comparison_operator\":\"GREATER_THAN\","
         "\"notification_type\":\"ACTUAL\",\"threshold\":80,\"threshold_type\":"
-        "\"PERCENTAGE\"},{\"comparison_operator\":\"GREATER_THAN\","
+        "\"PERCENTAGE\",\"subscriber_email_addresses\":[%s]},"
+        "{\"comparison_operator\":\"GREATER_THAN\","
         "\"notification_type\":\"ACTUAL\",\"threshold\":%d,\"threshold_type\":"
-        "\"PERCENTAGE\"}]}";
-    char *js = tsk_xasprintf(fmt, f->pfx, 50, 100);
+        "\"PERCENTAGE\",\"subscriber_email_addresses\":[\"a@example.com\"]}]}";
+    const char *one = "\"a@example.com\"",
+               *two = "\"a@example.com\",\"b@example.com\"";
+    char *js = tsk_xasprintf(fmt, f->pfx, 50, one, 100);
     char *id = create(f, "aws_budgets_budget", "aws_budgets_budget.b", js, &b);
     cJSON *want = parse(js);
     assert_subset(b, want);
     cJSON_Delete(want);
     free(js);
-    /* a notification threshold changes (the emulator), then the amount
-     * (UpdateBudget: the proxy) */
-    js = tsk_xasprintf(fmt, f->pfx, 50, 90);
+    /* a notification threshold and another's subscribers change (the
+     * emulator; subscribers read back through the proxy), then the amount
+     * (UpdateBudget: the proxy), which keeps the subscribers */
+    js = tsk_xasprintf(fmt, f->pfx, 50, two, 90);
     cJSON *b2 =
         update(f, "aws_budgets_budget", "aws_budgets_budget.b", id, b, js);
     want = parse(js);
     assert_subset(b2, want);
     cJSON_Delete(want);
     free(js);
-    js = tsk_xasprintf(fmt, f->pfx, 75, 90);
+    js = tsk_xasprintf(fmt, f->pfx, 75, two, 90);
     cJSON *b3 =
         update(f, "aws_budgets_budget", "aws_budgets_budget.b", id, b2, js);
     assert_int_equal((int)aws__jnum(b3, "limit_amount", 0), 75);
     assert_int_equal(
         cJSON_GetArraySize(cJSON_GetObjectItem(b3, "notification")), 2);
+    want = parse(js);
+    assert_subset(b3, want);
+    cJSON_Delete(want);
     free(js);
     delete_gone(f, "aws_budgets_budget", id, b3);
     cJSON_Delete(b);
