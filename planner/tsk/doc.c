@@ -54,7 +54,7 @@ static struct tsk_arena_chunk *chunk_new(size_t size)
  * (whole huge pages from 1 MiB on), never less than n. */
 static size_t chunk_size(const struct tsk_arena *a, size_t n)
 {
-    size_t want = a->total < (1u << 16)     ? (1u << 16)
+    size_t want = a->total < (1u << 16)      ? (1u << 16)
                   : a->total < ARENA_MAP_MIN ? a->total
                   : a->total < ARENA_MAP_MAX ? a->total
                                              : ARENA_MAP_MAX;
@@ -221,36 +221,51 @@ struct tsk_entry *tsk_table_findn(const struct tsk_table *t, const char *key,
 {
     if (!t->idx_) {
         for (size_t i = 0; i < t->n; i++)
-            if ((len == 0 || t->e[i].key[0] == key[0]) && key_eq(t->e[i].key, key, len))
+            if ((len == 0 || t->e[i].key[0] == key[0]) &&
+                key_eq(t->e[i].key, key, len))
                 return &t->e[i];
         return NULL;
     }
-    size_t mask = t->idx_cap_ - 1, h = (size_t)hash_key(key, len) & mask;
+    uint32_t tag = (uint32_t)hash_key(key, len);
+    size_t mask = t->idx_cap_ - 1, h = tag & mask;
     for (;;) {
-        uint32_t ix = t->idx_[h];
+        uint64_t ix = t->idx_[h];
         if (!ix)
             return NULL;
-        if (key_eq(t->e[ix - 1].key, key, len))
-            return &t->e[ix - 1];
+        if ((uint32_t)ix == tag && key_eq(t->e[(ix >> 32) - 1].key, key, len))
+            return &t->e[(ix >> 32) - 1];
         h = (h + 1) & mask;
     }
 }
 
-static void index_insert(struct tsk_table *t, size_t i)
+/* Records entry i, whose key hashes to tag (low 32 bits), in the index. */
+static void index_insert(uint64_t *idx, size_t mask, size_t i, uint32_t tag)
 {
-    const char *k = t->e[i].key;
-    size_t mask = t->idx_cap_ - 1, h = (size_t)hash_key(k, tsk_key_len(k)) & mask;
-    while (t->idx_[h])
+    size_t h = tag & mask;
+    while (idx[h])
         h = (h + 1) & mask;
-    t->idx_[h] = (uint32_t)(i + 1);
+    idx[h] = (uint64_t)(i + 1) << 32 | tag;
 }
 
+/* A new index of cap slots: from the old one (the tags are the hashes'
+ * low bits, so no key is read again), or from the entries. */
 static void reindex(struct tsk_doc *doc, struct tsk_table *t, size_t cap)
 {
+    uint64_t *idx = tsk_arena_zalloc(&doc->arena, cap * sizeof(*idx));
+    if (t->idx_) {
+        for (size_t j = 0; j < t->idx_cap_; j++)
+            if (t->idx_[j])
+                index_insert(idx, cap - 1, (size_t)(t->idx_[j] >> 32) - 1,
+                             (uint32_t)t->idx_[j]);
+    } else {
+        for (size_t i = 0; i < t->n; i++) {
+            const char *k = t->e[i].key;
+            index_insert(idx, cap - 1, i,
+                         (uint32_t)hash_key(k, tsk_key_len(k)));
+        }
+    }
+    t->idx_ = idx;
     t->idx_cap_ = cap;
-    t->idx_ = tsk_arena_zalloc(&doc->arena, cap * sizeof(uint32_t));
-    for (size_t i = 0; i < t->n; i++)
-        index_insert(t, i);
 }
 
 #define INTERN_MAX 40
@@ -268,37 +283,40 @@ static const char *key_dup(struct tsk_doc *doc, const char *key, size_t len)
 }
 
 /* The document's copy of a short key (one per distinct key). */
-static const char *intern(struct tsk_doc *doc, const char *key, size_t len)
+static const char *intern(struct tsk_doc *doc, const char *key, size_t len,
+                          uint64_t hash)
 {
     if (len > INTERN_MAX || memchr(key, '\0', len))
         return key_dup(doc, key, len);
     if (doc->keys.n * 2 >= doc->keys.cap) {
         /* in the arena: the old index is left behind, no page faults */
         size_t cap = doc->keys.cap ? doc->keys.cap * 2 : 256;
-        const char **v = tsk_arena_zalloc(&doc->arena, cap * sizeof(*v));
+        struct tsk_key_slot *v =
+            tsk_arena_zalloc(&doc->arena, cap * sizeof(*v));
         for (size_t i = 0; i < doc->keys.cap; i++) {
-            const char *k = doc->keys.v[i];
-            if (!k)
+            const struct tsk_key_slot *o = &doc->keys.v[i];
+            if (!o->k)
                 continue;
-            size_t h = (size_t)hash_key(k, tsk_key_len(k)) & (cap - 1);
-            while (v[h])
+            size_t h = (size_t)o->h & (cap - 1);
+            while (v[h].k)
                 h = (h + 1) & (cap - 1);
-            v[h] = k;
+            v[h] = *o;
         }
         doc->keys.v = v;
         doc->keys.cap = cap;
     }
-    size_t mask = doc->keys.cap - 1, h = (size_t)hash_key(key, len) & mask;
+    size_t mask = doc->keys.cap - 1, h = (size_t)hash & mask;
     for (;;) {
-        const char *k = doc->keys.v[h];
-        if (!k)
+        const struct tsk_key_slot *o = &doc->keys.v[h];
+        if (!o->k)
             break;
-        if (key_eq(k, key, len))
-            return k;
+        if (o->h == hash && key_eq(o->k, key, len))
+            return o->k;
         h = (h + 1) & mask;
     }
     const char *k = key_dup(doc, key, len);
-    doc->keys.v[h] = k;
+    doc->keys.v[h].k = k;
+    doc->keys.v[h].h = hash;
     doc->keys.n++;
     return k;
 }
@@ -323,22 +341,23 @@ struct tsk_entry *tsk_table_add(struct tsk_doc *doc, struct tsk_table *t,
             /* the old entries stay behind in the arena (at most as much
              * again as the final table), which is cheaper than the page
              * faults of growing a separate allocation */
-            struct tsk_entry *e = tsk_arena_alloc(&doc->arena, cap * sizeof(*e));
+            struct tsk_entry *e =
+                tsk_arena_alloc(&doc->arena, cap * sizeof(*e));
             if (t->n)
                 memcpy(e, t->e, t->n * sizeof(*e));
             t->e = e;
         }
         t->cap_ = cap;
     }
+    uint64_t hash = hash_key(key, len);
     struct tsk_entry *e = &t->e[t->n++];
-    e->key = intern(doc, key, len);
+    e->key = intern(doc, key, len, hash);
     e->key_pos = *key_pos;
     memset(&e->val, 0, sizeof(e->val));
     if (t->idx_) {
         if (t->n * 2 > t->idx_cap_)
             reindex(doc, t, t->idx_cap_ * 2);
-        else
-            index_insert(t, t->n - 1);
+        index_insert(t->idx_, t->idx_cap_ - 1, t->n - 1, (uint32_t)hash);
     } else if (t->n > LINEAR_MAX) {
         reindex(doc, t, 32);
     }
@@ -401,13 +420,20 @@ const struct tsk_value *tsk_doc_lookup(const struct tsk_doc *doc,
 const char *tsk_vkind_name(enum tsk_vkind k)
 {
     switch (k) {
-    case TSK_V_NULL: return "null";
-    case TSK_V_BOOL: return "boolean";
-    case TSK_V_INT: return "integer";
-    case TSK_V_DOUBLE: return "double";
-    case TSK_V_STRING: return "string";
-    case TSK_V_ARRAY: return "array";
-    case TSK_V_TABLE: return "table";
+    case TSK_V_NULL:
+        return "null";
+    case TSK_V_BOOL:
+        return "boolean";
+    case TSK_V_INT:
+        return "integer";
+    case TSK_V_DOUBLE:
+        return "double";
+    case TSK_V_STRING:
+        return "string";
+    case TSK_V_ARRAY:
+        return "array";
+    case TSK_V_TABLE:
+        return "table";
     }
     return "invalid value";
 }

@@ -45,8 +45,12 @@ struct tsk_map {
 struct tsk_doc {
     struct tsk_arena arena;
     struct {
-        const char **v; /* interned keys (open addressing, in the arena),
-                         * NULL = empty */
+        /* interned keys (open addressing, in the arena), k NULL = empty;
+         * h is the key's hash, so probes and growth never touch the keys */
+        struct tsk_key_slot {
+            const char *k;
+            uint64_t h;
+        } *v;
         size_t cap, n;
     } keys;
     TSK_ARRAY(struct tsk_map) maps;

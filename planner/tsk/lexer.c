@@ -21,6 +21,7 @@ void tsk_lexer_init(struct tsk_lexer *lx, const struct tsk_src *src,
     lx->col_at = lx->p;
     lx->col = 1;
     lx->ascii_line = NULL;
+    lx->ascii_from = lx->ascii_until = lx->p;
 }
 
 /* Whether the bytes from s to e are all ASCII. */
@@ -48,7 +49,7 @@ static inline void pos_fill(struct tsk_lexer *lx, const char *q,
     pos->src = lx->src;
     pos->line = lx->line;
     pos->off = (uint32_t)(q - lx->src->text);
-    if (lx->ascii_line == lx->line_start && lx->line_ascii)
+    if (q <= lx->ascii_until && lx->line_start >= lx->ascii_from)
         pos->col = (uint32_t)(q - lx->line_start) + 1;
     else
         pos->col = col_at_slow(lx, q);
@@ -61,10 +62,32 @@ static inline struct tsk_pos pos_at(struct tsk_lexer *lx, const char *q)
     return pos;
 }
 
-/* The column of q: checks the current line for ASCII once, else counts
+#define ASCII_BLOCK ((size_t)4 << 10)
+
+/* The column of q: past the known ASCII block, checks the next block of up
+ * to 4 KiB from the line's start (most files are all ASCII: one check per
+ * block instead of one per line), then the current line once, else counts
  * code points from the last position asked for. */
 static uint32_t col_at_slow(struct tsk_lexer *lx, const char *q)
 {
+    if (lx->line_start >= lx->ascii_until) {
+        const char *s = lx->line_start, *e = lx->end;
+        if ((size_t)(e - s) > ASCII_BLOCK)
+            e = s + ASCII_BLOCK;
+        while (s + 8 <= e) {
+            uint64_t w;
+            memcpy(&w, s, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            s += 8;
+        }
+        while (s < e && !((unsigned char)*s & 0x80))
+            s++;
+        lx->ascii_from = lx->line_start;
+        lx->ascii_until = s;
+        if (q <= s)
+            return (uint32_t)(q - lx->line_start) + 1;
+    }
     if (lx->ascii_line != lx->line_start) {
         const char *nl = memchr(lx->line_start, '\n',
                                 (size_t)(lx->end - lx->line_start));

@@ -101,6 +101,8 @@ struct tsk_lexer {
     uint32_t col;           /* ... and its column */
     const char *ascii_line; /* line_start of the line checked for ASCII */
     int line_ascii;         /* that line is all ASCII: col = offset + 1 */
+    /* a block of text known to be ASCII: [ascii_from, ascii_until) */
+    const char *ascii_from, *ascii_until;
 };
 
 /** Prepares lx to read src from its start. diags may be NULL. */

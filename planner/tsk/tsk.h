@@ -72,9 +72,10 @@ struct tsk_table {
     struct tsk_entry *e; /* entries in source order (first assignment) */
     size_t n;
     /* private: capacity of e, and an open-addressing hash index
-     * (entry index + 1, 0 = empty) used once the table is large */
+     * ((entry index + 1) << 32 | low 32 bits of the key's hash, 0 = empty)
+     * used once the table is large */
     size_t cap_;
-    uint32_t *idx_;
+    uint64_t *idx_;
     size_t idx_cap_;
     int scratch_;       /* private: where e lives (arena, parser) */
     int is_inline;      /* written as an inline table { ... }: complete */
