@@ -349,17 +349,15 @@ static void batch_start_line(struct tsk_apply_run *r, struct tsk_apply_op *op)
     pthread_mutex_unlock(&r->mu);
 }
 
-/* The call of one operation whose intent is committed; the result is left
- * in b for the store, failures handled as exec_create/update/delete do. */
-static int batch_call(struct tsk_apply_run *r, struct bop *b,
-                      struct tsk_diags *d)
+/* What follows the call of one operation (made alone or in a call_many
+ * batch) that returned rc, with its results in b: failures handled as
+ * exec_create/update/delete do, a delete's state row removed. */
+static int batch_after(struct tsk_apply_run *r, struct bop *b, int rc,
+                       struct tsk_diags *d)
 {
     const struct tsk_change *ch = b->ch;
-    struct tsk_rcall c = {r->o->pctx, ch->addr, r->o->stack};
-    int rc;
     switch (b->op->kind) {
     case TSK_OP_CREATE:
-        rc = b->rt->create(&c, b->planned, &b->id, &b->out, d);
         if (rc == 0 && (!b->id || !b->out)) {
             tsk_diag_error(d, NULL, "%s: the provider returned no object",
                            ch->addr);
@@ -380,7 +378,6 @@ static int batch_call(struct tsk_apply_run *r, struct bop *b,
         }
         break;
     case TSK_OP_UPDATE:
-        rc = b->rt->update(&c, ch->id, ch->before, b->planned, &b->out, d);
         if (rc == 0 && !b->out) {
             tsk_diag_error(d, NULL, "%s: the provider returned no object",
                            ch->addr);
@@ -392,7 +389,6 @@ static int batch_call(struct tsk_apply_run *r, struct bop *b,
             b->id = ch->id ? tsk_xstrdup(ch->id) : NULL;
         break;
     default: {
-        rc = ch->id ? b->rt->delete(&c, ch->id, ch->before, d) : 0;
         if (rc) {
             clear(r, b->jid);
             break;
@@ -415,6 +411,72 @@ static int batch_call(struct tsk_apply_run *r, struct bop *b,
     }
     b->called = rc == 0;
     return rc;
+}
+
+/* The call of one operation whose intent is committed; the result is left
+ * in b for the store. */
+static int batch_call(struct tsk_apply_run *r, struct bop *b,
+                      struct tsk_diags *d)
+{
+    const struct tsk_change *ch = b->ch;
+    struct tsk_rcall c = {r->o->pctx, ch->addr, r->o->stack};
+    int rc;
+    switch (b->op->kind) {
+    case TSK_OP_CREATE:
+        rc = b->rt->create(&c, b->planned, &b->id, &b->out, d);
+        break;
+    case TSK_OP_UPDATE:
+        rc = b->rt->update(&c, ch->id, ch->before, b->planned, &b->out, d);
+        break;
+    default:
+        rc = ch->id ? b->rt->delete(&c, ch->id, ch->before, d) : 0;
+        break;
+    }
+    return batch_after(r, b, rc, d);
+}
+
+/* The calls of b[0..n) whose rcs[i] is 0, made with the provider's
+ * call_many (every intent is committed already). */
+static void batch_many(struct tsk_apply_run *r, struct bop *b, size_t n,
+                       int *rcs, struct tsk_diags *ds)
+{
+    struct tsk_pcall *pc = tsk_xcalloc(n + 1, sizeof(*pc));
+    size_t *at = tsk_xcalloc(n + 1, sizeof(*at)), m = 0;
+    static const char op[] = {
+        [TSK_OP_CREATE] = 'c',
+        [TSK_OP_UPDATE] = 'u',
+        [TSK_OP_DELETE] = 'd',
+    };
+    for (size_t i = 0; i < n; i++) {
+        if (rcs[i])
+            continue;
+        const struct tsk_change *ch = b[i].ch;
+        batch_start_line(r, b[i].op);
+        if (b[i].op->kind == TSK_OP_DELETE && !ch->id) {
+            rcs[i] = batch_after(r, &b[i], 0, &ds[i]);
+            continue;
+        }
+        pc[m] = (struct tsk_pcall){
+            .op = op[b[i].op->kind],
+            .rt = b[i].rt,
+            .c = {r->o->pctx, ch->addr, r->o->stack},
+            .id = b[i].op->kind == TSK_OP_CREATE ? NULL : ch->id,
+            .prior = ch->before,
+            .planned = b[i].planned,
+        };
+        at[m++] = i;
+    }
+    if (m)
+        r->o->prov->call_many(r->o->pctx, pc, m);
+    for (size_t k = 0; k < m; k++) {
+        size_t i = at[k];
+        b[i].id = pc[k].out_id;
+        b[i].out = pc[k].out;
+        tsk_apply__diags_move(&ds[i], &pc[k].d);
+        rcs[i] = batch_after(r, &b[i], pc[k].rc, &ds[i]);
+    }
+    free(pc);
+    free(at);
 }
 
 /* Stores the results of the calls that succeeded, in one transaction. */
@@ -523,9 +585,18 @@ void tsk_apply__exec_batch(struct tsk_apply_run *r, const uint32_t *ops,
     }
     batch_intents(r, b, n, rcs, ds);
     int64_t t0 = tsk_apply__now_ms();
+    int many = r->o->prov && r->o->prov->call_many, made = 0;
     for (size_t i = 0; i < n; i++) {
         if (rcs[i])
             continue;
+        /* After one call that was fast, a provider with call_many makes
+         * the rest of the batch at once (sharing one durable write). */
+        if (made && many && !batch_stop(r) &&
+            (tsk_apply__now_ms() - t0) * (int64_t)(n - i) <
+                TSK_APPLY_BATCH_MS) {
+            batch_many(r, b + i, n - i, rcs + i, ds + i);
+            break;
+        }
         /* Slow calls (a remote cloud) end the batch early, so that what
          * finished is stored and its dependents start without waiting for
          * the calls of the whole batch. */
@@ -537,6 +608,7 @@ void tsk_apply__exec_batch(struct tsk_apply_run *r, const uint32_t *ops,
         }
         batch_start_line(r, b[i].op);
         rcs[i] = batch_call(r, &b[i], &ds[i]);
+        made = 1;
     }
     batch_store(r, b, n, rcs, ds);
     for (size_t i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 /*
- * refresh.c - reads every prior object through its provider, in parallel,
- * and records what changed outside tuskform as drift.
+ * refresh.c - reads every prior object through its provider, in parallel
+ * (in batches when the provider has call_many), and records what changed
+ * outside tuskform as drift.
  */
 #include "planner/attrpath.h"
 #include "planner/diff.h"
@@ -11,6 +12,7 @@
 struct rjob {
     const struct tsk_resource_type *rt;
     cJSON *out;
+    int same; /* the object is exactly as state holds it (out NULL) */
     int rc;
     struct tsk_diags d;
 };
@@ -19,7 +21,15 @@ struct rctx {
     const struct tsk_refresh_opts *o;
     struct tsk_object *objs;
     struct rjob *jobs;
+    /* Batched reads (the provider has call_many): chunk k reads the
+     * objects idx[k * per .. (k + 1) * per) of the nidx to read. */
+    const size_t *idx;
+    size_t nidx, per;
 };
+
+/* Reads per batch: enough batches for every worker to take several (so
+ * that slow reads still spread evenly), at most MAX_PER each. */
+#define MAX_PER 512
 
 static void read_one(void *arg, size_t i)
 {
@@ -32,6 +42,60 @@ static void read_one(void *arg, size_t i)
     j->rc = j->rt->read(&call, ob->id ? ob->id : "", ob->attrs, &j->out, &j->d);
     if (j->rc && !j->d.nerr)
         tsk_diag_error(&j->d, NULL, "reading %s failed", ob->addr);
+}
+
+static void read_chunk(void *arg, size_t k)
+{
+    struct rctx *c = arg;
+    size_t lo = k * c->per, hi = lo + c->per;
+    if (hi > c->nidx)
+        hi = c->nidx;
+    struct tsk_pcall *pc = tsk_xcalloc(hi - lo + 1, sizeof(*pc));
+    for (size_t m = 0; m < hi - lo; m++) {
+        const struct tsk_object *ob = &c->objs[c->idx[lo + m]];
+        pc[m] = (struct tsk_pcall){
+            .op = 'r',
+            .rt = c->jobs[c->idx[lo + m]].rt,
+            .c = {c->o->pctx, ob->addr, c->o->stack},
+            .id = ob->id ? ob->id : "",
+            .prior = ob->attrs,
+        };
+    }
+    c->o->prov->call_many(c->o->pctx, pc, hi - lo);
+    for (size_t m = 0; m < hi - lo; m++) {
+        struct rjob *j = &c->jobs[c->idx[lo + m]];
+        j->out = pc[m].out;
+        j->same = pc[m].same && !pc[m].out;
+        j->rc = pc[m].rc;
+        j->d = pc[m].d;
+        if (j->rc && !j->d.nerr)
+            tsk_diag_error(&j->d, NULL, "reading %s failed",
+                           c->objs[c->idx[lo + m]].addr);
+    }
+    free(pc);
+}
+
+/* Every read, batched through call_many when the provider has it. */
+static void read_all(struct rctx *c, size_t n, int par)
+{
+    if (!c->o->prov || !c->o->prov->call_many) {
+        tsk_pool_run(par, n, read_one, c);
+        return;
+    }
+    size_t *idx = tsk_xcalloc(n + 1, sizeof(*idx)), m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c->jobs[i].rt)
+            idx[m++] = i;
+    size_t want = (size_t)par * 4;
+    c->idx = idx;
+    c->nidx = m;
+    c->per = (m + want - 1) / want;
+    if (c->per > MAX_PER)
+        c->per = MAX_PER;
+    if (c->per < 1)
+        c->per = 1;
+    tsk_pool_run(par, (m + c->per - 1) / c->per, read_chunk, c);
+    free(idx);
 }
 
 static const struct tsk_resource_type *find_type(const struct tsk_provider *p,
@@ -67,6 +131,8 @@ static struct tsk_drift *add_drift(struct tsk_plan *plan,
 /* Compares what was read with what the state holds; takes j->out. */
 static void settle(struct tsk_plan *plan, struct tsk_object *ob, struct rjob *j)
 {
+    if (j->same)
+        return;
     if (!j->out) {
         struct tsk_drift *dr = add_drift(plan, ob, j->rt);
         dr->kind = TSK_DRIFT_DELETED;
@@ -91,7 +157,7 @@ int tsk_refresh(struct tsk_plan *plan, struct tsk_object *objs, size_t n,
                 const struct tsk_refresh_opts *opts, struct tsk_diags *d)
 {
     struct rjob *jobs = tsk_xcalloc(n + 1, sizeof(*jobs));
-    struct rctx c = {opts, objs, jobs};
+    struct rctx c = {opts, objs, jobs, NULL, 0, 0};
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (!objs[i].addr)
@@ -107,8 +173,7 @@ int tsk_refresh(struct tsk_plan *plan, struct tsk_object *objs, size_t n,
             tsk_diag_addr(d, objs[i].addr);
         }
     }
-    tsk_pool_run(opts->parallelism > 0 ? opts->parallelism : 10, n, read_one,
-                 &c);
+    read_all(&c, n, opts->parallelism > 0 ? opts->parallelism : 10);
     for (size_t i = 0; i < n; i++) {
         struct rjob *j = &jobs[i];
         for (size_t k = 0; k < j->d.v.n; k++) {

@@ -98,6 +98,25 @@ struct tsk_resource_type {
                   struct tsk_diags *d);
 };
 
+/*
+ * One call of a batch (tsk_provider.call_many): the arguments and results
+ * of the single callback that op names. The results belong to the caller
+ * once call_many returns (out_id, out, d).
+ */
+struct tsk_pcall {
+    char op; /* 'r' read, 'c' create, 'u' update, 'd' delete */
+    const struct tsk_resource_type *rt;
+    struct tsk_rcall c;
+    const char *id;       /* read, update, delete */
+    const cJSON *prior;   /* read, update, delete: as state holds it */
+    const cJSON *planned; /* create, update */
+    char *out_id;         /* create */
+    cJSON *out;           /* read (NULL: gone), create, update */
+    int same; /* read: the object is exactly prior (out is NULL then) */
+    int rc;               /* what the single callback would return */
+    struct tsk_diags d;   /* this call's diagnostics */
+};
+
 struct tsk_provider_cfg {
     const char *workdir; /* the configuration folder (absolute) */
     const char *stack;   /* stack name: the service, else the folder name */
@@ -116,6 +135,17 @@ struct tsk_provider {
                      struct tsk_diags *d);
     void (*close)(struct tsk_pctx *pctx);
     const struct tsk_resource_type *const *types; /* NULL-terminated */
+    /**
+     * Optional (NULL: the caller makes the calls one by one). Makes the
+     * calls calls[0..n) of this provider's types from one thread, each
+     * with the effect and results its single callback would have (a
+     * failing call fails alone), but sharing what can be shared: one
+     * query for many reads, one durable write for many writes. Writes are
+     * made in array order and are durable when this returns; reads see
+     * one consistent view. Only reads, or only writes, in one batch.
+     */
+    void (*call_many)(struct tsk_pctx *pctx, struct tsk_pcall *calls,
+                      size_t n);
 };
 
 /** The provider named name (or one of its aliases), or NULL. */

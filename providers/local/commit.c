@@ -232,6 +232,57 @@ static void lead(struct tsk_pctx *p)
     pthread_cond_broadcast(&p->gcv);
 }
 
+/* Writes w alone after its group's transaction failed. */
+static int retry_alone(struct tsk_pctx *p, const struct tsk_local_write *w,
+                       struct tsk_diags *d)
+{
+    sqlite3 *db;
+    int rc = tsk_local__db_get(p, &db, d);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&p->wmu);
+    rc = write_alone(p, db, w, d);
+    pthread_mutex_unlock(&p->wmu);
+    tsk_local__db_put(p, db);
+    return rc;
+}
+
+void tsk_local__write_n(struct tsk_pctx *p,
+                        const struct tsk_local_write *const *w, size_t n,
+                        int *rcs, struct tsk_diags *const *ds)
+{
+    if (!n)
+        return;
+    struct tsk_local_req *q = tsk_xcalloc(n, sizeof(*q));
+    pthread_mutex_lock(&p->gmu);
+    for (size_t i = 0; i < n; i++) {
+        q[i].w = w[i];
+        *p->qtail = &q[i];
+        p->qtail = &q[i].next;
+    }
+    p->nqueued += (int)n;
+    if (p->nqueued >= p->writers && p->lingering)
+        pthread_cond_signal(&p->arrive);
+    /* The last of this thread's writes is the last to be marked done. */
+    while (!q[n - 1].done) {
+        if (!p->leading)
+            lead(p);
+        else
+            pthread_cond_wait(&p->gcv, &p->gmu);
+    }
+    pthread_mutex_unlock(&p->gmu);
+    for (size_t i = 0; i < n; i++) {
+        if (!q[i].retry) {
+            move_diags(ds[i], &q[i].d);
+            rcs[i] = q[i].rc;
+        } else {
+            tsk_diags_release(&q[i].d);
+            rcs[i] = retry_alone(p, w[i], ds[i]);
+        }
+    }
+    free(q);
+}
+
 int tsk_local__write(struct tsk_pctx *p, const struct tsk_local_write *w,
                      struct tsk_diags *d)
 {
@@ -254,13 +305,5 @@ int tsk_local__write(struct tsk_pctx *p, const struct tsk_local_write *w,
         return q.rc;
     }
     tsk_diags_release(&q.d);
-    sqlite3 *db;
-    int rc = tsk_local__db_get(p, &db, d);
-    if (rc)
-        return rc;
-    pthread_mutex_lock(&p->wmu);
-    rc = write_alone(p, db, w, d);
-    pthread_mutex_unlock(&p->wmu);
-    tsk_local__db_put(p, db);
-    return rc;
+    return retry_alone(p, w, d);
 }

@@ -13,8 +13,8 @@
 #include <time.h>
 
 /* The type of the call's address and its schema; an error otherwise. */
-static const struct tsk_resource_type *call_type(const struct tsk_rcall *c,
-                                                 struct tsk_diags *d)
+const struct tsk_resource_type *tsk_local__call_type(const struct tsk_rcall *c,
+                                                     struct tsk_diags *d)
 {
     char type[128];
     const struct tsk_resource_type *rt = NULL;
@@ -178,21 +178,17 @@ static int check_required(const struct tsk_rcall *c,
     return rc;
 }
 
-struct ref_check {
-    const struct tsk_rcall *c;
-    const struct tsk_resource_type *rt;
-    const cJSON *attrs;
-};
-
-static int check_one_ref(sqlite3 *db, const struct ref_check *rc,
+/* Runs inside the write transaction: every reference names an object. */
+static int check_one_ref(sqlite3 *db, const struct tsk_local_wcall *wc,
                          const struct tsk_attr_schema *a, const cJSON *v,
                          struct tsk_diags *d)
 {
+    const char *addr = wc->c->addr;
     if (!cJSON_IsString(v) || !*v->valuestring) {
         tsk_diag_error(d, NULL,
                        "%s: attribute \"%s\" must name a %s (its arn or id)",
-                       rc->c->addr, a->name, a->ref_type);
-        tsk_diag_addr(d, rc->c->addr);
+                       addr, a->name, a->ref_type);
+        tsk_diag_addr(d, addr);
         return TSK_EINVAL;
     }
     char *id = tsk_local__obj_lookup(db, a->ref_type, v->valuestring);
@@ -200,23 +196,22 @@ static int check_one_ref(sqlite3 *db, const struct ref_check *rc,
         free(id);
         return 0;
     }
-    tsk_diag_error(d, NULL, "%s: %s \"%s\" does not exist", rc->c->addr,
+    tsk_diag_error(d, NULL, "%s: %s \"%s\" does not exist", addr,
                    a->ref_type, v->valuestring);
     tsk_diag_detail(d, "Attribute \"%s\" must name an existing %s.", a->name,
                     a->ref_type);
-    tsk_diag_addr(d, rc->c->addr);
+    tsk_diag_addr(d, addr);
     return TSK_ENOTFOUND;
 }
 
-/* Runs inside the write transaction: every reference names an object. */
 static int check_refs(sqlite3 *db, void *arg, struct tsk_diags *d)
 {
-    const struct ref_check *rc = arg;
+    const struct tsk_local_wcall *wc = arg;
     int err = 0;
-    for (const struct tsk_attr_schema *a = rc->rt->schema->attrs; a->name;
+    for (const struct tsk_attr_schema *a = wc->rt->schema->attrs; a->name;
          a++) {
         const cJSON *v =
-            a->ref_type ? cJSON_GetObjectItemCaseSensitive(rc->attrs, a->name)
+            a->ref_type ? cJSON_GetObjectItemCaseSensitive(wc->o.attrs, a->name)
                         : NULL;
         if (!v || cJSON_IsNull(v))
             continue;
@@ -224,11 +219,11 @@ static int check_refs(sqlite3 *db, void *arg, struct tsk_diags *d)
             const cJSON *e;
             cJSON_ArrayForEach(e, v)
             {
-                int r = check_one_ref(db, rc, a, e, d);
+                int r = check_one_ref(db, wc, a, e, d);
                 err = err ? err : r;
             }
         } else {
-            int r = check_one_ref(db, rc, a, v, d);
+            int r = check_one_ref(db, wc, a, v, d);
             err = err ? err : r;
         }
     }
@@ -242,47 +237,153 @@ static char *make_arn(const struct tsk_pctx *p, const char *type,
                          name ? name : id);
 }
 
+/* create: the object to insert. */
+static int prep_create(struct tsk_local_wcall *wc, const cJSON *planned,
+                       struct tsk_diags *d)
+{
+    const struct tsk_resource_type *rt = wc->rt;
+    struct tsk_local_obj *o = &wc->o;
+    o->type = tsk_xstrdup(rt->name);
+    o->id = new_id(rt->name);
+    const char *name = str_attr(planned, "name");
+    o->name = name ? tsk_xstrdup(name) : NULL;
+    o->arn = make_arn(wc->c->pctx, rt->name, o->name, o->id);
+    o->attrs = cJSON_Duplicate(planned, 1);
+    fill_computed(o, rt, NULL, wc->c->pctx);
+    o->tags = make_tags(wc->c, o->attrs);
+    wc->w = (struct tsk_local_write){'i', o, check_refs, wc};
+    (void)d;
+    return 0;
+}
+
+/* update: the stored object with the planned attributes. */
+static int prep_update(struct tsk_local_wcall *wc, const char *id,
+                       const cJSON *planned, struct tsk_diags *d)
+{
+    const struct tsk_resource_type *rt = wc->rt;
+    const struct tsk_rcall *c = wc->c;
+    sqlite3 *db;
+    int rc = tsk_local__db_get(c->pctx, &db, d);
+    if (rc)
+        return rc;
+    struct tsk_local_obj cur;
+    rc = tsk_local__obj_get(&cur, db, rt->name, id, d);
+    tsk_local__db_put(c->pctx, db);
+    if (rc == TSK_ENOTFOUND) {
+        tsk_diag_error(d, NULL, "%s: %s %s does not exist (deleted outside "
+                       "tuskform?)", c->addr, rt->name, id);
+        tsk_diag_detail(d, "Run `tuskform apply` again: the refresh will plan "
+                           "to create it.");
+    }
+    if (rc) {
+        tsk_diag_addr(d, c->addr);
+        return rc;
+    }
+    struct tsk_local_obj *o = &wc->o;
+    o->id = tsk_xstrdup(id);
+    o->type = tsk_xstrdup(rt->name);
+    const char *name = str_attr(planned, "name");
+    o->name = name ? tsk_xstrdup(name) : NULL;
+    /* The ARN follows the name; everything else computed is kept. */
+    o->arn = make_arn(c->pctx, rt->name, o->name, o->id);
+    o->attrs = cJSON_Duplicate(planned, 1);
+    fill_computed(o, rt, cur.attrs, c->pctx);
+    o->tags = make_tags(c, o->attrs);
+    tsk_local__obj_release(&cur);
+    wc->w = (struct tsk_local_write){'u', o, check_refs, wc};
+    return 0;
+}
+
+int tsk_local__prep(struct tsk_local_wcall *wc, const struct tsk_pcall *pc,
+                    struct tsk_diags *d)
+{
+    memset(wc, 0, sizeof(*wc));
+    wc->c = &pc->c;
+    wc->op = pc->op;
+    wc->rt = tsk_local__call_type(&pc->c, d);
+    if (!wc->rt)
+        return TSK_EINVAL;
+    static const char *const names[] = {"create", "update", "delete"};
+    const char *name = pc->op == 'c'   ? names[0]
+                       : pc->op == 'u' ? names[1]
+                                       : names[2];
+    int rc = tsk_local__knobs(pc->c.pctx, name, pc->c.addr,
+                              pc->op == 'c' ? &wc->lost : NULL, d);
+    if (rc)
+        return rc;
+    switch (pc->op) {
+    case 'c':
+        if ((rc = check_required(&pc->c, wc->rt, pc->planned, d)))
+            return rc;
+        return prep_create(wc, pc->planned, d);
+    case 'u':
+        if ((rc = check_required(&pc->c, wc->rt, pc->planned, d)))
+            return rc;
+        return prep_update(wc, pc->id, pc->planned, d);
+    default:
+        if (!pc->id) {
+            wc->w.op = 0; /* nothing to delete */
+            return 0;
+        }
+        wc->o.id = tsk_xstrdup(pc->id);
+        wc->o.type = tsk_xstrdup(wc->rt->name);
+        wc->w = (struct tsk_local_write){'d', &wc->o, NULL, NULL};
+        return 0;
+    }
+}
+
+int tsk_local__finish(struct tsk_local_wcall *wc, int rc, char **out_id,
+                      cJSON **out, struct tsk_diags *d)
+{
+    const char *addr = wc->c->addr;
+    if (!rc && wc->lost) {
+        rc = tsk_diag_error(d, NULL,
+                            "create %s: the response was lost (injected by "
+                            "TUSKFORM_LOCAL_FAIL)",
+                            addr);
+        tsk_diag_addr(d, addr);
+    }
+    if (rc && wc->op == 'u')
+        tsk_diag_addr(d, addr);
+    if (!rc && wc->op == 'c') {
+        *out_id = wc->o.id;
+        wc->o.id = NULL;
+    }
+    if (!rc && wc->op != 'd') {
+        *out = wc->o.attrs;
+        wc->o.attrs = NULL;
+    }
+    tsk_local__obj_release(&wc->o);
+    return rc;
+}
+
+/* One write call made alone: prepare, write, finish. */
+static int write_call(const struct tsk_pcall *pc, char **out_id, cJSON **out,
+                      struct tsk_diags *d)
+{
+    struct tsk_local_wcall wc;
+    int rc = tsk_local__prep(&wc, pc, d);
+    if (!rc && wc.w.op) {
+        tsk_local__writer(pc->c.pctx, 1);
+        rc = tsk_local__write(pc->c.pctx, &wc.w, d);
+        tsk_local__writer(pc->c.pctx, -1);
+    }
+    if (rc) {
+        if (wc.op == 'u' && wc.o.id)
+            tsk_diag_addr(d, pc->c.addr);
+        tsk_local__obj_release(&wc.o);
+        return rc;
+    }
+    return tsk_local__finish(&wc, rc, out_id, out, d);
+}
+
 int tsk_local_create(const struct tsk_rcall *c, const cJSON *planned,
                      char **out_id, cJSON **out, struct tsk_diags *d)
 {
     *out_id = NULL;
     *out = NULL;
-    const struct tsk_resource_type *rt = call_type(c, d);
-    int lost = 0;
-    if (!rt)
-        return TSK_EINVAL;
-    int rc = tsk_local__knobs(c->pctx, "create", c->addr, &lost, d);
-    if (rc || (rc = check_required(c, rt, planned, d)))
-        return rc;
-    tsk_local__writer(c->pctx, 1);
-    struct tsk_local_obj o = {0};
-    o.type = tsk_xstrdup(rt->name);
-    o.id = new_id(rt->name);
-    const char *name = str_attr(planned, "name");
-    o.name = name ? tsk_xstrdup(name) : NULL;
-    o.arn = make_arn(c->pctx, rt->name, o.name, o.id);
-    o.attrs = cJSON_Duplicate(planned, 1);
-    fill_computed(&o, rt, NULL, c->pctx);
-    o.tags = make_tags(c, o.attrs);
-    struct ref_check chk = {c, rt, o.attrs};
-    struct tsk_local_write w = {'i', &o, check_refs, &chk};
-    rc = tsk_local__write(c->pctx, &w, d);
-    tsk_local__writer(c->pctx, -1);
-    if (!rc && lost) {
-        rc = tsk_diag_error(d, NULL,
-                            "create %s: the response was lost (injected by "
-                            "TUSKFORM_LOCAL_FAIL)",
-                            c->addr);
-        tsk_diag_addr(d, c->addr);
-    }
-    if (!rc) {
-        *out_id = o.id;
-        *out = o.attrs;
-        o.id = NULL;
-        o.attrs = NULL;
-    }
-    tsk_local__obj_release(&o);
-    return rc;
+    struct tsk_pcall pc = {.op = 'c', .c = *c, .planned = planned};
+    return write_call(&pc, out_id, out, d);
 }
 
 int tsk_local_read(const struct tsk_rcall *c, const char *id,
@@ -290,7 +391,7 @@ int tsk_local_read(const struct tsk_rcall *c, const char *id,
 {
     (void)prior;
     *out = NULL;
-    const struct tsk_resource_type *rt = call_type(c, d);
+    const struct tsk_resource_type *rt = tsk_local__call_type(c, d);
     if (!rt)
         return TSK_EINVAL;
     int rc = tsk_local__knobs(c->pctx, "read", c->addr, NULL, d);
@@ -310,72 +411,17 @@ int tsk_local_update(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, const cJSON *planned, cJSON **out,
                      struct tsk_diags *d)
 {
-    (void)prior;
     *out = NULL;
-    const struct tsk_resource_type *rt = call_type(c, d);
-    if (!rt)
-        return TSK_EINVAL;
-    int rc = tsk_local__knobs(c->pctx, "update", c->addr, NULL, d);
-    if (rc || (rc = check_required(c, rt, planned, d)))
-        return rc;
-    sqlite3 *db;
-    if ((rc = tsk_local__db_get(c->pctx, &db, d)))
-        return rc;
-    struct tsk_local_obj cur;
-    rc = tsk_local__obj_get(&cur, db, rt->name, id, d);
-    tsk_local__db_put(c->pctx, db);
-    if (rc == TSK_ENOTFOUND) {
-        tsk_diag_error(d, NULL, "%s: %s %s does not exist (deleted outside "
-                       "tuskform?)", c->addr, rt->name, id);
-        tsk_diag_detail(d, "Run `tuskform apply` again: the refresh will plan "
-                           "to create it.");
-    }
-    if (rc) {
-        tsk_diag_addr(d, c->addr);
-        return rc;
-    }
-    tsk_local__writer(c->pctx, 1);
-    struct tsk_local_obj o = {0};
-    o.id = tsk_xstrdup(id);
-    o.type = tsk_xstrdup(rt->name);
-    const char *name = str_attr(planned, "name");
-    o.name = name ? tsk_xstrdup(name) : NULL;
-    /* The ARN follows the name; everything else computed is kept. */
-    o.arn = make_arn(c->pctx, rt->name, o.name, o.id);
-    o.attrs = cJSON_Duplicate(planned, 1);
-    fill_computed(&o, rt, cur.attrs, c->pctx);
-    o.tags = make_tags(c, o.attrs);
-    tsk_local__obj_release(&cur);
-    struct ref_check chk = {c, rt, o.attrs};
-    struct tsk_local_write w = {'u', &o, check_refs, &chk};
-    rc = tsk_local__write(c->pctx, &w, d);
-    tsk_local__writer(c->pctx, -1);
-    if (!rc) {
-        *out = o.attrs;
-        o.attrs = NULL;
-    } else {
-        tsk_diag_addr(d, c->addr);
-    }
-    tsk_local__obj_release(&o);
-    return rc;
+    struct tsk_pcall pc = {
+        .op = 'u', .c = *c, .id = id, .prior = prior, .planned = planned};
+    return write_call(&pc, NULL, out, d);
 }
 
 int tsk_local_delete(const struct tsk_rcall *c, const char *id,
                      const cJSON *prior, struct tsk_diags *d)
 {
-    (void)prior;
-    const struct tsk_resource_type *rt = call_type(c, d);
-    if (!rt)
-        return TSK_EINVAL;
-    int rc = tsk_local__knobs(c->pctx, "delete", c->addr, NULL, d);
-    if (rc || !id)
-        return rc;
-    tsk_local__writer(c->pctx, 1);
-    struct tsk_local_obj o = {.id = (char *)id, .type = (char *)rt->name};
-    struct tsk_local_write w = {'d', &o, NULL, NULL};
-    rc = tsk_local__write(c->pctx, &w, d);
-    tsk_local__writer(c->pctx, -1);
-    return rc;
+    struct tsk_pcall pc = {.op = 'd', .c = *c, .id = id, .prior = prior};
+    return write_call(&pc, NULL, NULL, d);
 }
 
 int tsk_local_find(const struct tsk_rcall *c, const cJSON *planned,
@@ -384,7 +430,7 @@ int tsk_local_find(const struct tsk_rcall *c, const cJSON *planned,
     (void)planned;
     *out_id = NULL;
     *out = NULL;
-    const struct tsk_resource_type *rt = call_type(c, d);
+    const struct tsk_resource_type *rt = tsk_local__call_type(c, d);
     if (!rt)
         return TSK_EINVAL;
     int rc = tsk_local__knobs(c->pctx, "find", c->addr, NULL, d);

@@ -123,6 +123,40 @@ int tsk_local__write(struct tsk_pctx *p, const struct tsk_local_write *w,
  * millisecond) for the writes of those threads, so they share its commit. */
 void tsk_local__writer(struct tsk_pctx *p, int delta);
 
+/** The writes w[0..n) of one thread, queued together so that they share
+ * a transaction (each in its own savepoint, in array order); rcs[i] and
+ * ds[i] receive each one's result. Returns once all are committed. */
+void tsk_local__write_n(struct tsk_pctx *p,
+                        const struct tsk_local_write *const *w, size_t n,
+                        int *rcs, struct tsk_diags *const *ds);
+
+/* A create, update or delete call (crud.c) between its preparation and
+ * its write; owns o. */
+struct tsk_local_wcall {
+    const struct tsk_rcall *c;
+    const struct tsk_resource_type *rt;
+    char op; /* 'c', 'u', 'd' as in struct tsk_pcall */
+    int lost; /* a "lost-create" failure point: fail once written */
+    struct tsk_local_obj o;
+    struct tsk_local_write w; /* w.op 0: nothing to write */
+};
+/** Applies the knobs (latency, failures) and checks, then makes the row
+ * to write; 0, or the call's error (wc owns nothing then). pc must outlive
+ * wc. */
+int tsk_local__prep(struct tsk_local_wcall *wc, const struct tsk_pcall *pc,
+                    struct tsk_diags *d);
+/** After the write of a prepared call with result rc: sets *out_id
+ * (create) and *out (create, update), releases wc; the call's result. */
+int tsk_local__finish(struct tsk_local_wcall *wc, int rc, char **out_id,
+                      cJSON **out, struct tsk_diags *d);
+
+/** The type of the call's address, or NULL after an error. */
+const struct tsk_resource_type *tsk_local__call_type(const struct tsk_rcall *c,
+                                                     struct tsk_diags *d);
+/** call_many of the local provider (many.c). */
+void tsk_local__call_many(struct tsk_pctx *p, struct tsk_pcall *calls,
+                          size_t n);
+
 /** The type of address addr ("local_function.api" -> "local_function"),
  * NUL-terminated in buf; 0, or TSK_EINVAL when addr has no dot. */
 int tsk_local__addr_type(char *buf, size_t n, const char *addr);

@@ -1,8 +1,9 @@
 /*
  * provider.c - the `local` provider: its lowering (lower.c), its
- * configure/close (cloud.c) and its resource types (schema.c).
+ * configure/close (cloud.c), its resource types (schema.c) and its batch
+ * calls (many.c).
  */
-#include "providers/local/local.h"
+#include "providers/local/internal.h"
 
 const struct tsk_provider tsk_provider_local = {
     .name = "local",
@@ -12,4 +13,5 @@ const struct tsk_provider tsk_provider_local = {
     .configure = tsk_local_configure,
     .close = tsk_local_close,
     .types = tsk_local_types,
+    .call_many = tsk_local__call_many,
 };

@@ -76,7 +76,7 @@ static const struct tsk_resource_type t_cbd = {"test_cbd", &cbd_schema,
 static const struct tsk_resource_type *const test_types[] = {&t_fn, &t_trig,
                                                              &t_cbd, NULL};
 static const struct tsk_provider test_prov = {
-    "test", "", 1, NULL, NULL, NULL, test_types};
+    "test", "", 1, NULL, NULL, NULL, test_types, NULL};
 
 static const struct tsk_resource_type *fx_type(const char *t)
 {
