@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "planner/git.h"
+#include "planner/heap.h"
 #include "planner/gitops.h"
 #include "planner/tsk/tsk.h"
 #include "stateio.h"
@@ -234,16 +235,22 @@ void tsk_flow_end(struct tsk_flow *f)
 {
     tsk_diags_print(&f->d, stderr, f->o.color);
     tsk_diags_release(&f->d);
-    for (size_t i = 0; i < f->prior.n; i++)
-        tsk_object_release(&f->prior.v[i]);
-    TSK_ARRAY_FREE(f->prior);
-    tsk_plan_free(&f->plan);
     if (f->prov && f->prov->close && f->pctx)
         f->prov->close(f->pctx);
     tsk_state_close(f->st);
-    tsk_config_free(f->cfg);
+    /* The command ends with the flow: a large plan is left to the exit
+     * (planner/heap.h), sanitizer builds free it all. */
+    size_t objects =
+        f->prior.n + f->plan.changes.n + (f->cfg ? f->cfg->graph.nodes.n : 0);
+    if (tsk_heap_free_at_exit(objects)) {
+        for (size_t i = 0; i < f->prior.n; i++)
+            tsk_object_release(&f->prior.v[i]);
+        TSK_ARRAY_FREE(f->prior);
+        tsk_plan_free(&f->plan);
+        tsk_config_free(f->cfg);
+        tsk_strpool_free(&f->keys);
+    }
     free(f->workdir);
-    tsk_strpool_free(&f->keys);
     memset(f, 0, sizeof(*f));
 }
 

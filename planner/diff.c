@@ -107,7 +107,9 @@ static void add_keys(namevec *names, const cJSON *obj)
 {
     for (const cJSON *k = obj ? obj->child : NULL; k; k = k->next) {
         size_t i = 0;
-        while (k->string && i < names->n && strcmp(names->v[i], k->string))
+        /* the names are often pooled: the same pointer is the same name */
+        while (k->string && i < names->n && names->v[i] != k->string &&
+               strcmp(names->v[i], k->string))
             i++;
         if (k->string && i == names->n)
             *TSK_ARRAY_PUSH(*names) = k->string;

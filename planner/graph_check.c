@@ -169,11 +169,6 @@ static int check_required(const struct tsk_graph *g, uint32_t i,
 
 /* ---- ordering helpers ------------------------------------------------- */
 
-static int addr_less(const struct tsk_graph *g, uint32_t a, uint32_t b)
-{
-    return strcmp(g->nodes.v[a].addr, g->nodes.v[b].addr) < 0;
-}
-
 static int has_dep(const struct tsk_node *n, uint32_t x)
 {
     for (size_t i = 0; i < n->deps.n; i++)
@@ -303,17 +298,24 @@ static int find_cycles(const struct tsk_graph *g, struct tsk_diags *d)
 
 /* ---- topological order --------------------------------------------------- */
 
+/* The heap orders nodes by the rank of their address (addresses are
+ * unique): one sort instead of a string comparison per heap step. */
 struct heap {
-    const struct tsk_graph *g;
+    const uint32_t *rank;
     uint32_t *v;
     size_t n;
 };
+
+static int rank_less(const struct heap *h, uint32_t a, uint32_t b)
+{
+    return h->rank[a] < h->rank[b];
+}
 
 static void heap_push(struct heap *h, uint32_t x)
 {
     size_t i = h->n++;
     h->v[i] = x;
-    while (i > 0 && addr_less(h->g, h->v[i], h->v[(i - 1) / 2])) {
+    while (i > 0 && rank_less(h, h->v[i], h->v[(i - 1) / 2])) {
         uint32_t t = h->v[i];
         h->v[i] = h->v[(i - 1) / 2];
         h->v[(i - 1) / 2] = t;
@@ -328,9 +330,9 @@ static uint32_t heap_pop(struct heap *h)
     h->v[0] = h->v[--h->n];
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h->n && addr_less(h->g, h->v[l], h->v[m]))
+        if (l < h->n && rank_less(h, h->v[l], h->v[m]))
             m = l;
-        if (r < h->n && addr_less(h->g, h->v[r], h->v[m]))
+        if (r < h->n && rank_less(h, h->v[r], h->v[m]))
             m = r;
         if (m == i)
             break;
@@ -349,7 +351,14 @@ static uint32_t *topo_order(const struct tsk_graph *g)
     size_t n = g->nodes.n, k = 0;
     size_t *pending = tsk_xcalloc(n + 1, sizeof(*pending));
     uint32_t *order = tsk_xmalloc((n + 1) * sizeof(*order));
-    struct heap h = {g, tsk_xmalloc((n + 1) * sizeof(uint32_t)), 0};
+    uint32_t *rank = tsk_xmalloc((n + 1) * sizeof(*rank));
+    struct heap h = {rank, tsk_xmalloc((n + 1) * sizeof(uint32_t)), 0};
+
+    for (uint32_t i = 0; i < n; i++)
+        h.v[i] = i;
+    tsk_graph__sort(g, h.v, n);
+    for (uint32_t i = 0; i < n; i++)
+        rank[h.v[i]] = i;
 
     for (uint32_t i = 0; i < n; i++) {
         pending[i] = g->nodes.v[i].deps.n;
@@ -365,6 +374,7 @@ static uint32_t *topo_order(const struct tsk_graph *g)
                 heap_push(&h, nv->rdeps.v[j]);
     }
     free(h.v);
+    free(rank);
     free(pending);
     if (k != n) { /* cannot happen after find_cycles found none */
         free(order);

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define TSK_HEAP_OWN_ALLOCATOR 1
@@ -13,6 +14,19 @@
 #define TSK_HEAP_OWN_ALLOCATOR 1
 #endif
 #endif
+
+int tsk_heap_free_at_exit(size_t objects)
+{
+#ifdef TSK_HEAP_OWN_ALLOCATOR
+    (void)objects;
+    return 1;
+#else
+    const char *e = getenv("TSK_FREE_AT_EXIT");
+    if (e && *e && strcmp(e, "0") != 0)
+        return 1;
+    return objects < TSK_HEAP_KEEP_OBJECTS;
+#endif
+}
 
 #if defined(__GLIBC__) && defined(__linux__) &&                                \
     (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33) &&                                \

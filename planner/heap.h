@@ -26,4 +26,18 @@
  */
 void tsk_heap_prepare(size_t bytes);
 
+/**
+ * Whether a process about to exit should still free a structure of about
+ * `objects` objects. Freeing a hundred thousand plan entries one by one
+ * only to hand the memory back to the kernel costs a tenth of a plan, so
+ * large structures are left to the exit: returns 0 for them (at least
+ * TSK_HEAP_KEEP_OBJECTS), except under the sanitizers (whose leak check
+ * must stay clean) or when the environment sets TSK_FREE_AT_EXIT to a
+ * value other than "0". Small structures are always freed, so the usual
+ * tests run the release paths either way.
+ */
+int tsk_heap_free_at_exit(size_t objects);
+
+#define TSK_HEAP_KEEP_OBJECTS 20000
+
 #endif

@@ -114,10 +114,38 @@ static int same_double(double a, double b)
 
 /* cJSON 1.7.15's print_number: "%1.15g", or "%1.17g" when that does not
  * read back as d ("-0" stays "-0"); NaN and infinities are null. */
+/* Whole numbers below 10^15 (not -0): "%1.15g" prints every digit and
+ * no point or exponent, which reads back exactly; written here without
+ * the printf and scanf round trip (most numbers in a plan are these). */
+static int whole(char nb[32], double d)
+{
+    if (!(d > -1e15 && d < 1e15) || d != floor(d) || (d == 0 && signbit(d)))
+        return -1;
+    long long v = (long long)d;
+    unsigned long long u =
+        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char tmp[24];
+    int k = 0, n = 0;
+    do {
+        tmp[k++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        nb[n++] = '-';
+    while (k)
+        nb[n++] = tmp[--k];
+    nb[n] = '\0';
+    return n;
+}
+
 static void number(struct tsk_jsonw *w, double d)
 {
     char nb[32];
-    int n;
+    int n = whole(nb, d);
+    if (n > 0) {
+        tsk_jsonw_raw(w, nb, (size_t)n);
+        return;
+    }
     if (isnan(d) || isinf(d)) {
         n = snprintf(nb, sizeof(nb), "null");
     } else {

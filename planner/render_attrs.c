@@ -7,6 +7,7 @@
 #include "planner/jsonw.h"
 #include "planner/render_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static void sp(struct tsk_buf *b, int n)
@@ -95,12 +96,30 @@ static void scalar(struct tsk_buf *b, const cJSON *v)
     tsk_jsonw_print(b, v);
 }
 
+/* "path.key" (or "path.i"), built without printf: one per value shown. */
+static char *join_path(const char *path, const char *key)
+{
+    size_t pl = strlen(path), kl = strlen(key);
+    char *p = tsk_xmalloc(pl + kl + 2);
+    memcpy(p, path, pl);
+    p[pl] = '.';
+    memcpy(p + pl + 1, key, kl + 1);
+    return p;
+}
+
+static char *index_path(const char *path, int i)
+{
+    char num[16];
+    snprintf(num, sizeof(num), "%d", i);
+    return join_path(path, num);
+}
+
 static char *child_path(const char *path, const cJSON *parent, int i,
                         const char *key)
 {
     if (cJSON_IsArray(parent))
-        return tsk_xasprintf("%s.%d", path, i);
-    return tsk_xasprintf("%s.%s", path, key);
+        return index_path(path, i);
+    return join_path(path, key);
 }
 
 /*
@@ -255,7 +274,7 @@ static void map_diff(struct tsk_rt *r, const cJSON *a, const cJSON *b,
     tsk_buf_adds(r->b, "{\n");
     for (size_t i = 0; i < keys.n; i++) {
         const char *k = keys.v[i];
-        char *cp = tsk_xasprintf("%s.%s", path, k);
+        char *cp = join_path(path, k);
         if (!tsk_render__attr(
                 r, k, width, 1, cJSON_GetObjectItemCaseSensitive(a, k),
                 cJSON_GetObjectItemCaseSensitive(b, k),
@@ -289,7 +308,7 @@ static void list_diff(struct tsk_rt *r, const cJSON *a, const cJSON *b,
             same++;
             continue;
         }
-        char *cp = tsk_xasprintf("%s.%d", path, i);
+        char *cp = index_path(path, i);
         sp(r->b, indent + 4);
         symch(r, '-');
         tsk_buf_addch(r->b, ' ');
@@ -301,7 +320,7 @@ static void list_diff(struct tsk_rt *r, const cJSON *a, const cJSON *b,
     for (const cJSON *c = b->child; c; c = c->next, i++) {
         if (in_array(a, c))
             continue;
-        char *cp = tsk_xasprintf("%s.%d", path, i);
+        char *cp = index_path(path, i);
         sp(r->b, indent + 4);
         symch(r, '+');
         tsk_buf_addch(r->b, ' ');

@@ -227,10 +227,17 @@ bench_terraform_ratio() {
 }
 
 # plan -out with everything in state and nothing changed (-refresh=false).
+# Uses the apply section's folder; without it (BENCH_ONLY), applies the
+# same configuration first with BIN (not timed).
 bench_plan_out_nochange() {
-    [ -d "$tmp/apply/.tuskform" ] ||
-        { echo "== plan -out, no changes: skipped (no applied folder)"; return 0; }
     echo "== plan -refresh=false -out=P ($N functions in state, no changes)"
+    if [ ! -d "$tmp/apply/.tuskform" ]; then
+        apply_dir "$N" "$tmp/apply" || { failed=1; return 0; }
+        "$BIN" -chdir="$tmp/apply" apply -auto-approve >/dev/null \
+            2>"$tmp/plan_out_apply.err" ||
+            { echo "  FAILED: apply: $(head -1 "$tmp/plan_out_apply.err")"
+              failed=1; return 0; }
+    fi
     measure plan_out_nochange "$BIN" -chdir="$tmp/apply" plan \
         -refresh=false -out=P || { failed=1; return 0; }
     "$BIN" -chdir="$tmp/apply" plan -refresh=false -detailed-exitcode \

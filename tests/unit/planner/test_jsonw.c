@@ -56,7 +56,16 @@ static cJSON *sample(void)
                                   2147483648.0,
                                   123456789.123456789,
                                   1.0 / 3,
-                                  100.125};
+                                  100.125,
+                                  999999999999999.0,
+                                  -999999999999999.0,
+                                  1e15,
+                                  -1e15,
+                                  1e14,
+                                  123456789012345.0,
+                                  9007199254740993.0,
+                                  1e16,
+                                  4294967296.0};
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "plain", "hello");
     cJSON_AddStringToObject(o, "escapes", "q\" b\\ \b\f\n\r\t \x01\x1f \x7f");
