@@ -114,23 +114,6 @@ static void lead(struct tsk_state *st)
     pthread_cond_broadcast(&st->gcv);
 }
 
-void tsk_state__diags_move(struct tsk_diags *dst, struct tsk_diags *src)
-{
-    for (size_t i = 0; i < src->v.n; i++) {
-        const struct tsk_diag *s = &src->v.v[i];
-        if (s->sev == TSK_SEV_ERROR)
-            tsk_diag_error(dst, &s->pos, "%s", s->summary);
-        else
-            tsk_diag_warning(dst, &s->pos, "%s", s->summary);
-        if (s->detail)
-            tsk_diag_detail(dst, "%s", s->detail);
-        if (s->addr)
-            tsk_diag_addr(dst, s->addr);
-    }
-    tsk_diags_release(src);
-    memset(src, 0, sizeof(*src));
-}
-
 /* One write in its own transaction. */
 static int write_alone(struct tsk_state *st, tsk_state__tx_fn fn, void *arg,
                        const char *what, struct tsk_diags *d)
@@ -175,7 +158,7 @@ int tsk_state__write_n(struct tsk_state *st, const struct tsk_state__wr *w,
     pthread_mutex_unlock(&st->gmu);
     for (size_t i = 0; i < n; i++) {
         if (!q[i].retry) {
-            tsk_state__diags_move(&ds[i], &q[i].d);
+            tsk_diags_move(&ds[i], &q[i].d);
             rcs[i] = q[i].rc;
         } else {
             tsk_diags_release(&q[i].d);

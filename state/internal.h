@@ -93,7 +93,6 @@ sqlite3_stmt *tsk_state__stmt(struct tsk_state *st, const char *sql,
 /** Resets s and clears its bindings, ready for the next use. */
 void tsk_state__stmt_done(sqlite3_stmt *s);
 /** Appends every diagnostic of src to dst; src is left empty. */
-void tsk_state__diags_move(struct tsk_diags *dst, struct tsk_diags *src);
 /** Runs sql (no result rows, no parameters) through a cached statement;
  * returns the SQLite result code (SQLITE_DONE on success). */
 int tsk_state__step(struct tsk_state *st, const char *sql);

@@ -209,7 +209,7 @@ int tsk_state_put_n(struct tsk_state *st, const struct tsk_state_res *res,
     for (size_t k = 0; k < m; k++) {
         size_t i = at[k];
         rcs[i] = mrc[k];
-        tsk_state__diags_move(&ds[i], &md[k]);
+        tsk_diags_move(&ds[i], &md[k]);
         if (rcs[i] < 0) {
             tsk_diag_addr(&ds[i], res[i].address);
             err = TSK_ERROR;

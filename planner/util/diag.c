@@ -121,6 +121,23 @@ void tsk_diags_release(struct tsk_diags *d)
     d->nerr = d->nwarn = d->dropped = 0;
 }
 
+void tsk_diags_move(struct tsk_diags *dst, struct tsk_diags *src)
+{
+    for (size_t i = 0; i < src->v.n; i++) {
+        const struct tsk_diag *s = &src->v.v[i];
+        if (s->sev == TSK_SEV_ERROR)
+            tsk_diag_error(dst, &s->pos, "%s", s->summary);
+        else
+            tsk_diag_warning(dst, &s->pos, "%s", s->summary);
+        if (s->detail)
+            tsk_diag_detail(dst, "%s", s->detail);
+        if (s->addr)
+            tsk_diag_addr(dst, s->addr);
+    }
+    tsk_diags_release(src);
+    memset(src, 0, sizeof(*src));
+}
+
 /* Prints the source line of pos and a caret under its column. */
 static void print_excerpt(const struct tsk_pos *pos, FILE *out)
 {

@@ -140,6 +140,9 @@ void tsk_diags_add(struct tsk_diags *d, enum tsk_sev sev,
 /** Sorts diagnostics by file, line, column (stable). */
 void tsk_diags_sort(struct tsk_diags *d);
 void tsk_diags_release(struct tsk_diags *d);
+/** Appends every diagnostic of src to dst (summary, detail, address), then
+ * releases src and leaves it empty. */
+void tsk_diags_move(struct tsk_diags *dst, struct tsk_diags *src);
 /**
  * Prints every diagnostic compiler-style: "file:line:col: error: summary",
  * the source line and a caret, then the detail. color adds ANSI colour.

@@ -152,23 +152,6 @@ static int write_group(sqlite3 *db, struct tsk_local_req *g)
     return 0;
 }
 
-static void move_diags(struct tsk_diags *dst, struct tsk_diags *src)
-{
-    for (size_t i = 0; i < src->v.n; i++) {
-        const struct tsk_diag *s = &src->v.v[i];
-        if (s->sev == TSK_SEV_ERROR)
-            tsk_diag_error(dst, &s->pos, "%s", s->summary);
-        else
-            tsk_diag_warning(dst, &s->pos, "%s", s->summary);
-        if (s->detail)
-            tsk_diag_detail(dst, "%s", s->detail);
-        if (s->addr)
-            tsk_diag_addr(dst, s->addr);
-    }
-    tsk_diags_release(src);
-    memset(src, 0, sizeof(*src));
-}
-
 void tsk_local__writer(struct tsk_pctx *p, int delta)
 {
     pthread_mutex_lock(&p->gmu);
@@ -273,7 +256,7 @@ void tsk_local__write_n(struct tsk_pctx *p,
     pthread_mutex_unlock(&p->gmu);
     for (size_t i = 0; i < n; i++) {
         if (!q[i].retry) {
-            move_diags(ds[i], &q[i].d);
+            tsk_diags_move(ds[i], &q[i].d);
             rcs[i] = q[i].rc;
         } else {
             tsk_diags_release(&q[i].d);
@@ -301,7 +284,7 @@ int tsk_local__write(struct tsk_pctx *p, const struct tsk_local_write *w,
     }
     pthread_mutex_unlock(&p->gmu);
     if (!q.retry) {
-        move_diags(d, &q.d);
+        tsk_diags_move(d, &q.d);
         return q.rc;
     }
     tsk_diags_release(&q.d);
