@@ -71,6 +71,25 @@ static void skip_item(struct tsk_parser *p, int nest)
     p->perr = p->efail = 0;
 }
 
+/* After an item of a list that close ends: 1 when the list is closed here,
+ * 0 when a separator leads to the next item, -1 (error reported) when
+ * neither follows. */
+static int item_next(struct tsk_parser *p, enum tsk_tok close,
+                     const struct tsk_pos *open, const char *what)
+{
+    if (p->tok.kind == close)
+        return 1;
+    if (separator(p))
+        return 0;
+    if (p->tok.kind == TSK_T_EOF)
+        tsk_p__unclosed(p, open, close == TSK_T_RBRACKET ? "[" : "{");
+    else
+        tsk_p_syntax(p, &p->tok.pos, "expected ',' or '%c' in %s, found %s",
+                     close == TSK_T_RBRACKET ? ']' : '}', what,
+                     tsk_tok_name(p->tok.kind));
+    return -1;
+}
+
 struct tsk_value tsk_p__array_lit(struct tsk_parser *p)
 {
     struct tsk_pos open = p->tok.pos;
@@ -112,17 +131,11 @@ struct tsk_value tsk_p__array_lit(struct tsk_parser *p)
                 *TSK_ARRAY_PUSH(items) = v;
             }
         }
-        if (p->tok.kind == TSK_T_RBRACKET)
+        int end = item_next(p, TSK_T_RBRACKET, &open, "array");
+        if (end > 0)
             break;
-        if (!separator(p)) {
-            if (p->tok.kind == TSK_T_EOF)
-                tsk_p__unclosed(p, &open, "[");
-            else
-                tsk_p_syntax(p, &p->tok.pos,
-                             "expected ',' or ']' in array, found %s",
-                             tsk_tok_name(p->tok.kind));
+        if (end < 0)
             goto out;
-        }
     }
     p->stmt_nerr = outer_nerr;
     p->nest--;
@@ -242,17 +255,11 @@ struct tsk_value tsk_p__inline_table(struct tsk_parser *p)
         else if (t && tsk_p_assign(p, t, (size_t)base, v) < 0)
             failed = 1;
         p->keys.n = kbase;
-        if (p->tok.kind == TSK_T_RBRACE)
+        int end = item_next(p, TSK_T_RBRACE, &open, "inline table");
+        if (end > 0)
             break;
-        if (!separator(p)) {
-            if (p->tok.kind == TSK_T_EOF)
-                tsk_p__unclosed(p, &open, "{");
-            else
-                tsk_p_syntax(p, &p->tok.pos,
-                             "expected ',' or '}' in inline table, found %s",
-                             tsk_tok_name(p->tok.kind));
+        if (end < 0)
             goto out;
-        }
     }
     p->stmt_nerr = outer_nerr;
     p->nest--;
