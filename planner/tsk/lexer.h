@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 
+#include "planner/tsk/utf8.h"
 #include "planner/util/util.h"
 
 enum tsk_tok {
@@ -129,12 +130,5 @@ void tsk_lex_string_value(const struct tsk_src *src, const struct tsk_token *t,
 
 /** A short name for diagnostics: "identifier", "'='", "end of line"... */
 const char *tsk_tok_name(enum tsk_tok k);
-
-/** Encodes code point cp (a Unicode scalar value) as UTF-8 into out[4];
- * returns the number of bytes. */
-int tsk_utf8_encode(uint32_t cp, char *out);
-
-/** Length of the valid UTF-8 prefix of s[0..n) (n when all valid). */
-size_t tsk_utf8_valid_prefix(const char *s, size_t n);
 
 #endif
