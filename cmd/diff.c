@@ -105,7 +105,7 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
     struct tsk_diags d = {0};
     struct side base = {0}, head = {0};
     struct tsk_intent in = {0};
-    enum fmt f;
+    enum fmt f = FMT_TEXT;
     int npos = 0, rc;
 
     if ((rc = parse(argc, argv, &f, &npos)) != 0)

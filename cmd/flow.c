@@ -4,9 +4,12 @@
  */
 #include "flow.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "planner/git.h"
@@ -26,6 +29,59 @@
         }                                                                      \
     } while (0)
 
+/* Appends the strings of the JSON array text (checked valid by the state)
+ * to the TSK_ARRAY(char *) out. The stored lists are nearly always "[]" or
+ * plain strings, cut out of the text here; anything else (escapes, other
+ * values) goes through cJSON, with the same result. */
+#define STRS_FROM_TEXT(out, text)                                              \
+    do {                                                                       \
+        size_t n_;                                                             \
+        char **v_ = strs_of(text, &n_);                                        \
+        (out).v = v_;                                                          \
+        (out).n = (out).alloc = n_;                                            \
+    } while (0)
+
+#define JSON_WS " \t\r\n"
+
+static void strs_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* The strings of a JSON array text as a new vector of new strings (NULL
+ * when there are none), *n of them. */
+static char **strs_of(const char *t, size_t *n)
+{
+    TSK_ARRAY(char *) v = {0};
+    const char *p = t + strspn(t, JSON_WS);
+    if (*p++ != '[')
+        goto slow;
+    p += strspn(p, JSON_WS);
+    while (*p != ']') {
+        const char *e = p + 1 + strcspn(p + 1, "\"\\");
+        if (*p != '"' || *e != '"')
+            goto slow;
+        *TSK_ARRAY_PUSH(v) = tsk_xstrndup(p + 1, (size_t)(e - p - 1));
+        p = e + 1 + strspn(e + 1, JSON_WS);
+        if (*p == ',')
+            p += 1 + strspn(p + 1, JSON_WS);
+        else if (*p != ']')
+            goto slow;
+    }
+    *n = v.n;
+    return v.v;
+slow:
+    strs_free(v.v, v.n);
+    memset(&v, 0, sizeof v);
+    cJSON *arr = cJSON_Parse(t);
+    STRS_FROM_JSON(v, arr);
+    cJSON_Delete(arr);
+    *n = v.n;
+    return v.v;
+}
+
 static cJSON *strs_json(char *const *v, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
@@ -34,33 +90,215 @@ static cJSON *strs_json(char *const *v, size_t n)
     return a;
 }
 
-/* The state's records as the plan's prior objects. */
-static int load_prior(struct tsk_flow *f)
+#if defined(__GLIBC__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+#include <sys/mman.h>
+/* glibc gives a thread its own heap: mappings of 64 MiB, aligned to their
+ * size, on 4 KiB pages, whose faults cost more than the reading they serve
+ * (planner/heap.h). Asks for huge pages in the calling thread's heap; a
+ * guess about glibc's layout, harmless when wrong. */
+static void thread_heap_hugepages(void)
 {
-    struct tsk_state_snap *s = NULL;
+    const uintptr_t heap = (uintptr_t)64 << 20;
+    void *p = malloc(1);
+    uintptr_t start = (uintptr_t)p & ~(heap - 1);
+    if (p && start)
+        (void)madvise((void *)start, heap, MADV_HUGEPAGE);
+    free(p);
+}
+#else
+static void thread_heap_hugepages(void)
+{
+}
+#endif
+
+/* What add_prior fills: f->prior, until *stop is set (when not NULL). */
+struct prior_fill {
+    struct tsk_flow *f;
+    atomic_int *stop;
+};
+
+/* A state record as a prior object (tsk_state_scan callback): the strings
+ * are copied once, straight from the state's columns. */
+static int add_prior(void *arg, const struct tsk_state_rec *r, size_t attrs_len)
+{
+    struct prior_fill *pf = arg;
+    struct tsk_flow *f = pf->f;
+    (void)attrs_len;
+    if (pf->stop && atomic_load_explicit(pf->stop, memory_order_relaxed))
+        return TSK_ERROR;
+    if (pf->stop && f->prior.n % 4096 == 0)
+        thread_heap_hugepages(); /* the read ahead's heap grows */
+    struct tsk_object *o = TSK_ARRAY_PUSH(f->prior);
+    o->addr = tsk_xstrdup(r->address);
+    o->type = tsk_xstrdup(r->type);
+    o->provider = tsk_xstrdup(r->provider);
+    o->id = r->remote_id ? tsk_xstrdup(r->remote_id) : NULL;
+    /* parsed on first use (tsk_object_attrs): a plan that finds no
+     * change compares the text and never builds most trees */
+    o->text = tsk_xstrdup(r->attrs_json ? r->attrs_json : "{}");
+    STRS_FROM_TEXT(o->sensitive, r->sensitive_json);
+    STRS_FROM_TEXT(o->deps, r->deps_json);
+    o->tainted = r->tainted;
+    return 0;
+}
+
+struct addr_ix {
+    const char *addr;
+    size_t i;
+};
+
+static int cmp_addr_ix(const void *a, const void *b)
+{
+    return strcmp(((const struct addr_ix *)a)->addr,
+                  ((const struct addr_ix *)b)->addr);
+}
+
+/* Puts f->prior in address order (the state's stored order is not). */
+static void sort_prior(struct tsk_flow *f)
+{
+    size_t n = f->prior.n;
+    int sorted = 1;
+    for (size_t i = 1; sorted && i < n; i++)
+        sorted = strcmp(f->prior.v[i - 1].addr, f->prior.v[i].addr) < 0;
+    if (sorted)
+        return;
+    struct addr_ix *ix = tsk_xmalloc(n * sizeof *ix);
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (struct addr_ix){f->prior.v[i].addr, i};
+    qsort(ix, n, sizeof *ix, cmp_addr_ix);
+    /* Object k moves to where ix says, one cycle of the permutation at a
+     * time (no second array: this may run on the read-ahead thread, whose
+     * heap the main thread does not reuse). ix[k].i = k marks k done. */
+    struct tsk_object *v = f->prior.v;
+    for (size_t k = 0; k < n; k++) {
+        if (ix[k].i == k)
+            continue;
+        struct tsk_object tmp = v[k];
+        size_t j = k;
+        for (;;) {
+            size_t from = ix[j].i;
+            ix[j].i = j;
+            if (from == k) {
+                v[j] = tmp;
+                break;
+            }
+            v[j] = v[from];
+            j = from;
+        }
+    }
+    free(ix);
+}
+
+static void release_prior(struct tsk_flow *f)
+{
+    for (size_t i = 0; i < f->prior.n; i++)
+        tsk_object_release(&f->prior.v[i]);
+    TSK_ARRAY_FREE(f->prior);
+}
+
+/* The state's records as the plan's prior objects, in address order;
+ * *serial gets the serial they were read at. None when a record is
+ * damaged (the error names it) or *stop was set (stop may be NULL). */
+static int load_prior(struct tsk_flow *f, int64_t *serial, atomic_int *stop)
+{
+    struct prior_fill pf = {f, stop};
     if (!f->st)
         return 0;
-    int rc = tsk_state_load(&s, f->st, &f->d);
-    for (size_t i = 0; rc == 0 && i < s->res.n; i++) {
-        const struct tsk_state_rec *r = &s->res.v[i];
-        struct tsk_object *o = TSK_ARRAY_PUSH(f->prior);
-        o->addr = tsk_xstrdup(r->address);
-        o->type = tsk_xstrdup(r->type);
-        o->provider = tsk_xstrdup(r->provider);
-        o->id = r->remote_id ? tsk_xstrdup(r->remote_id) : NULL;
-        o->attrs = tsk_state_rec_attrs(r);
-        if (!o->attrs)
-            o->attrs = cJSON_CreateObject();
-        tsk_strpool_keys(&f->keys, o->attrs);
-        cJSON *sens = tsk_state_rec_sensitive(r), *deps = tsk_state_rec_deps(r);
-        STRS_FROM_JSON(o->sensitive, sens);
-        STRS_FROM_JSON(o->deps, deps);
-        cJSON_Delete(sens);
-        cJSON_Delete(deps);
-        o->tainted = r->tainted;
-    }
-    tsk_state_snap_free(s);
+    int rc = tsk_state_scan(f->st, add_prior, &pf, serial, &f->d);
+    if (rc)
+        release_prior(f);
+    else
+        sort_prior(f);
     return rc;
+}
+
+/*
+ * The prior objects read ahead: while the configuration loads, a second
+ * thread reads the state's resources through a reader of its own (no lock,
+ * no writes, nothing reported). What anyone can observe keeps its order:
+ * the main thread still opens, locks and settles the state after the
+ * configuration loaded, as before, and only then, where load_prior would
+ * read, takes the objects read ahead, if the state is still the one they
+ * were read from (lineage) at the same serial, which every write of a
+ * resource increments (a recovery that changed anything included). Else,
+ * or when the reader failed, they are dropped and load_prior reads (and
+ * reports) as before.
+ */
+struct ahead {
+    pthread_t thread;
+    int running;
+    atomic_int stop;   /* set: the configuration failed, stop reading */
+    struct tsk_flow f; /* the reader's st, the prior objects and d */
+    char *path;
+    char lineage[64];
+    int64_t serial;
+    int rc;
+};
+
+static void *ahead_run(void *arg)
+{
+    struct ahead *a = arg;
+    thread_heap_hugepages();
+    a->rc = tsk_state_open_reader(&a->f.st, a->path, &a->f.d);
+    if (a->rc == 0) {
+        snprintf(a->lineage, sizeof a->lineage, "%s",
+                 tsk_state_lineage(a->f.st));
+        a->rc = load_prior(&a->f, &a->serial, &a->stop);
+    }
+    tsk_state_close(a->f.st);
+    a->f.st = NULL;
+    return NULL;
+}
+
+/* Starts reading ahead when there is a state file to read. */
+static void ahead_start(struct ahead *a)
+{
+    struct stat sb;
+    memset(a, 0, sizeof(*a));
+    atomic_init(&a->stop, 0);
+    a->path = tsk_state_default_path(NULL);
+    if (stat(a->path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+        return;
+    /* As tsk_config_load does, but before a second thread exists
+     * (planner/heap.h). */
+    tsk_heap_prepare((size_t)768 << 20);
+    a->running = pthread_create(&a->thread, NULL, ahead_run, a) == 0;
+}
+
+/* Whether the objects read ahead are what load_prior would read in f. */
+static int ahead_valid(struct ahead *a, struct tsk_flow *f)
+{
+    return f && f->st && a->rc == 0 && a->f.d.v.n == 0 && a->f.d.nerr == 0 &&
+           f->prior.n == 0 && a->serial >= 0 &&
+           strcmp(a->lineage, tsk_state_lineage(f->st)) == 0 &&
+           a->serial == tsk_state_serial(f->st);
+}
+
+/*
+ * Ends the read ahead: waits for the thread (told to stop when f is NULL)
+ * and, when they are valid for f, moves the objects into f->prior and
+ * returns 1. Everything else it read or reported is dropped.
+ */
+static int ahead_end(struct ahead *a, struct tsk_flow *f)
+{
+    int taken = 0;
+    if (a->running) {
+        if (!f)
+            atomic_store(&a->stop, 1);
+        pthread_join(a->thread, NULL);
+        a->running = 0;
+        if (ahead_valid(a, f)) {
+            f->prior = a->f.prior;
+            memset(&a->f.prior, 0, sizeof(a->f.prior));
+            taken = 1;
+        }
+    }
+    if (tsk_heap_free_at_exit(a->f.prior.n))
+        release_prior(&a->f);
+    tsk_diags_release(&a->f.d);
+    free(a->path);
+    a->path = NULL;
+    return taken;
 }
 
 static int configure(struct tsk_flow *f)
@@ -105,9 +343,13 @@ int tsk_flow_start_at(struct tsk_flow *f, const struct tsk_flow_opts *o,
     char *cwd = getcwd(NULL, 0);
     f->workdir = cwd ? cwd : tsk_xstrdup(".");
     struct tsk_config_opts co = {.git_ref = git_ref};
+    struct ahead ahead;
+    ahead_start(&ahead);
     int rc = tsk_config_load(&f->cfg, ".", &co, &f->d);
-    if (rc)
+    if (rc) {
+        ahead_end(&ahead, NULL);
         return rc;
+    }
     rc = tsk_cmd_state_open(&f->st, o->operation != NULL, o->operation,
                             o->lock_timeout, &f->d);
     if (rc == TSK_ENOTFOUND && !o->operation)
@@ -116,9 +358,11 @@ int tsk_flow_start_at(struct tsk_flow *f, const struct tsk_flow_opts *o,
         rc = configure(f);
     if (rc == 0 && f->st && o->operation && !o->no_recover)
         rc = recover(f);
-    if (rc == 0)
-        rc = load_prior(f);
-    return rc;
+    if (rc) {
+        ahead_end(&ahead, NULL);
+        return rc;
+    }
+    return ahead_end(&ahead, f) ? 0 : load_prior(f, NULL, NULL);
 }
 
 /* Drops the objects a refresh found gone (their addr is NULL). */
@@ -248,7 +492,6 @@ void tsk_flow_end(struct tsk_flow *f)
         TSK_ARRAY_FREE(f->prior);
         tsk_plan_free(&f->plan);
         tsk_config_free(f->cfg);
-        tsk_strpool_free(&f->keys);
     }
     free(f->workdir);
     memset(f, 0, sizeof(*f));

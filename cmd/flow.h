@@ -16,7 +16,6 @@
 #include "planner/config.h"
 #include "planner/diff.h"
 #include "planner/plan.h"
-#include "planner/strpool.h"
 #include "state/state.h"
 
 struct tsk_flow_opts {
@@ -43,15 +42,16 @@ struct tsk_flow {
     struct tsk_plan plan;
     struct tsk_diags d;
     const char *git_ref; /* -git-ref: configuration from that commit */
-    /* The attribute names of the prior objects, shared (planner/strpool.h):
-     * released last, after the plan and the objects that point into it. */
-    struct tsk_strpool keys;
 };
 
 /**
  * Loads the configuration, opens the state (locked for o->operation),
  * configures the provider, settles the journal (progress on stdout) and
- * loads the prior objects. Returns 0 or an error reported in f->d.
+ * loads the prior objects. Returns 0 or an error reported in f->d. The
+ * state's resources are read ahead on a second thread while the
+ * configuration loads, with no lock and nothing reported; they are used
+ * only if the state has not changed by the time they are needed, so what
+ * is reported, locked and written is as if it all ran in that order.
  */
 int tsk_flow_start(struct tsk_flow *f, const struct tsk_flow_opts *o);
 /** tsk_flow_start with the configuration read from git revision git_ref

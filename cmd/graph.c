@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "planner/config.h"
+#include "planner/heap.h"
 
 static int json;
 static const char *type, *git_ref;
@@ -53,7 +54,9 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
         fwrite(out.ptr, 1, out.len, stdout);
     }
     tsk_buf_release(&out);
-    tsk_config_free(c);
+    /* a large configuration is left to the exit (planner/heap.h) */
+    if (tsk_heap_free_at_exit(c ? c->graph.nodes.n : 0))
+        tsk_config_free(c);
     tsk_diags_release(&d);
     return rc == 0 ? TSK_EXIT_OK : TSK_EXIT_ERROR;
 }

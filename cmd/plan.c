@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "flow.h"
+#include "plansave.h"
 #include "stateio.h"
-#include "planner/planfile.h"
 #include "planner/gitops.h"
 #include "planner/render.h"
 
@@ -108,20 +108,57 @@ static size_t changes_of(const struct tsk_plan *p)
     return p->refresh_only ? p->drift.n : n;
 }
 
-static void print_plan(const struct tsk_plan *p, enum fmt f, int color)
+/* Renders the plan into b; text is handed to stream as it goes (when not
+ * NULL), b then holds only the rest. */
+static void render_plan(struct tsk_buf *b, const struct tsk_plan *p, enum fmt f,
+                        int color, FILE *stream)
 {
     struct tsk_render_opts ro = {f == FMT_TEXT ? color : 0, show_sensitive};
-    struct tsk_buf b = TSK_BUF_INIT;
     if (f == FMT_JSON)
-        tsk_render_json(&b, p, &ro);
+        tsk_render_json(b, p, &ro);
     else if (f == FMT_MD) {
-        tsk_render_md(&b, p, &ro);
+        tsk_render_md(b, p, &ro);
         /* the commit line, and GitHub's comment limit as a hard cap */
-        tsk_gitops_md_finish(&b, 0, &p->git, 0, "run `tuskform show PLANFILE`");
+        tsk_gitops_md_finish(b, 0, &p->git, 0, "run `tuskform show PLANFILE`");
     } else
-        tsk_render_text_stream(&b, p, &ro, stdout);
+        tsk_render_text_stream(b, p, &ro, stream);
+}
+
+static void print_plan(const struct tsk_plan *p, enum fmt f, int color)
+{
+    struct tsk_buf b = TSK_BUF_INIT;
+    render_plan(&b, p, f, color, stdout);
     fwrite(b.ptr, 1, b.len, stdout);
     tsk_buf_release(&b);
+}
+
+/*
+ * -out: saves the plan (on a second thread) while rendering it, and
+ * prints it once saved, as print_plan after a save would; returns whether
+ * it was saved. When it was not, the plan is marked errored and only JSON
+ * is printed (rendered again: the document says it errored).
+ */
+static int save_and_print(struct tsk_flow *fl, enum fmt f, int color)
+{
+    struct tsk_plansave *sv = tsk_plansave_start(&fl->plan, out_path, stdout);
+    FILE *held = f == FMT_TEXT ? tsk_plansave_stream(sv) : NULL;
+    struct tsk_buf b = TSK_BUF_INIT;
+    render_plan(&b, &fl->plan, f, color, held);
+    if (held) {
+        fwrite(b.ptr, 1, b.len, held);
+        tsk_buf_reset(&b);
+    }
+    int saved = tsk_plansave_wait(sv, &fl->d) == 0;
+    if (!saved) {
+        fl->plan.errored = 1;
+        tsk_buf_reset(&b);
+        if (f == FMT_JSON)
+            render_plan(&b, &fl->plan, f, color, NULL);
+    }
+    fwrite(b.ptr, 1, b.len, stdout);
+    tsk_buf_release(&b);
+    tsk_plansave_free(sv);
+    return saved;
 }
 
 static void print_notes(const struct tsk_plan *p, int saved)
@@ -142,7 +179,7 @@ static void print_notes(const struct tsk_plan *p, int saved)
 static int run(const struct tsk_cli *cli, int argc, char **argv)
 {
     int npos;
-    enum fmt f;
+    enum fmt f = FMT_TEXT;
     if (tsk_opts_parse(&tsk_cmd_plan, argc, argv, &npos) ||
         check_usage(npos, argv, &f))
         return TSK_EXIT_USAGE;
@@ -172,11 +209,9 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
         fl.plan.errored = 1;
     int saved = 0;
     if (!fl.plan.errored && out_path)
-        saved = tsk_planfile_save(&fl.plan, out_path, &fl.d) == 0;
-    if (out_path && !saved)
-        fl.plan.errored = 1;
+        saved = save_and_print(&fl, f, cli->color);
     /* -json promises one document on stdout, also when planning failed */
-    if (f == FMT_JSON || !fl.plan.errored)
+    else if (f == FMT_JSON || !fl.plan.errored)
         print_plan(&fl.plan, f, cli->color);
     if (f == FMT_TEXT && !fl.plan.errored)
         print_notes(&fl.plan, saved);

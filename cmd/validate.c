@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "planner/config.h"
+#include "planner/heap.h"
 
 static int json;
 static const char *git_ref;
@@ -105,7 +106,9 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
                            : ".");
     }
     tsk_diags_release(&d);
-    tsk_config_free(c);
+    /* a large configuration is left to the exit (planner/heap.h) */
+    if (tsk_heap_free_at_exit(c ? c->graph.nodes.n : 0))
+        tsk_config_free(c);
     return valid ? TSK_EXIT_OK : TSK_EXIT_ERROR;
 }
 

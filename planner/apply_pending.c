@@ -107,7 +107,7 @@ static void look_up(struct tsk_apply_found *out, const struct tsk_apply_opts *o,
         ob->type = tsk_xstrdup(type);
         ob->provider = tsk_xstrdup(in->provider ? in->provider : o->prov->name);
         ob->id = id;
-        ob->attrs = attrs;
+        tsk_object_set_attrs(ob, attrs);
         id = NULL;
         attrs = NULL;
         describe(ob, have ? &rec : NULL, o);

@@ -138,23 +138,30 @@ int tsk_cost_estimate(struct tsk_cost_estimate *out,
                          ? tiered_cost(pt, want, a, total_gbs[a]) / total_gbs[a]
                          : tsk_prices_unit(pt, want, a, "duration");
 
+    /* the unit prices of each architecture, looked up once */
+    double rp[2], pc[2], pcd[2], eph[2];
+    for (int a = 0; a < 2; a++) {
+        rp[a] = tsk_prices_unit(pt, want, a, "requests");
+        pc[a] = tsk_prices_unit(pt, want, a, "provisioned_concurrency");
+        pcd[a] = tsk_prices_unit(pt, want, a, "provisioned_duration");
+        eph[a] = tsk_prices_unit(pt, want, a, "ephemeral_storage");
+    }
+
     for (size_t i = 0; i < n; i++) {
         int a = in[i].arm64 != 0;
         struct tsk_cost_fn *fn = TSK_ARRAY_PUSH(out->fns);
         fn->function = tsk_xstrdup(in[i].function);
         fn->depends_on_usage = !in[i].usage_known;
-        double rp = tsk_prices_unit(pt, want, a, "requests");
-        add_line(fn, "requests", q[i].req * req_f, "request", rp);
+        add_line(fn, "requests", q[i].req * req_f, "request", rp[a]);
         add_line(fn, "duration", q[i].od_gbs * gbs_f, "GB-s", blended[a]);
-        add_line(fn, "provisioned_concurrency", q[i].pc_gbs, "GB-s",
-                 tsk_prices_unit(pt, want, a, "provisioned_concurrency"));
+        add_line(fn, "provisioned_concurrency", q[i].pc_gbs, "GB-s", pc[a]);
         add_line(fn, "provisioned_duration", q[i].pc_dur_gbs, "GB-s",
-                 tsk_prices_unit(pt, want, a, "provisioned_duration"));
-        add_line(fn, "warmup_requests", q[i].ping_req * req_f, "request", rp);
+                 pcd[a]);
+        add_line(fn, "warmup_requests", q[i].ping_req * req_f, "request",
+                 rp[a]);
         add_line(fn, "warmup_duration", q[i].ping_gbs * gbs_f, "GB-s",
                  blended[a]);
-        add_line(fn, "ephemeral_storage", q[i].eph_gbs, "GB-s",
-                 tsk_prices_unit(pt, want, a, "ephemeral_storage"));
+        add_line(fn, "ephemeral_storage", q[i].eph_gbs, "GB-s", eph[a]);
         out->total += fn->monthly;
     }
     free(q);

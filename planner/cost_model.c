@@ -110,11 +110,12 @@ static struct tsk_cost_input *index_find(const struct fn_index *x,
  * one, else the longest known function key that is the name part of its
  * address or a prefix of it ending before a '_' ("api_warmup" -> "api"). */
 static struct tsk_cost_input *object_function(const struct tsk_object *o,
+                                              const cJSON *attrs,
                                               const struct fn_index *x)
 {
     const char *name = strchr(o->addr, '.');
     name = name ? name + 1 : o->addr;
-    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(o->attrs, "function");
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(attrs, "function");
     if (cJSON_IsString(fn))
         return index_find(x, fn->valuestring, strlen(fn->valuestring));
     for (size_t len = strlen(name); len > 0; len--) {
@@ -164,6 +165,25 @@ static double warmup_interval(const cJSON *attrs)
     return rate_seconds(expr->valuestring);
 }
 
+static int pc_type(const char *type)
+{
+    return ends_with(type, "provisioned_concurrency") ||
+           ends_with(type, "provisioned_concurrency_config");
+}
+
+/*
+ * Whether an object can add to a function's cost: capacity, or a warm-up
+ * schedule (a "schedule_expression" member). Stored text without those
+ * bytes (nor an escape that could spell them) has no such member, and is
+ * not parsed: most objects of a large stack are neither.
+ */
+static int may_cost(const struct tsk_object *o)
+{
+    if (pc_type(o->type) || o->attrs || !o->text)
+        return 1;
+    return strstr(o->text, "schedule_expression") || strchr(o->text, '\\');
+}
+
 void tsk_cost_inputs_from_objects(const struct tsk_object *objs, size_t n,
                                   const struct tsk_model *m,
                                   struct tsk_cost_input **in, size_t *nin)
@@ -172,43 +192,53 @@ void tsk_cost_inputs_from_objects(const struct tsk_object *objs, size_t n,
     static const char *const pc[] = {"concurrency",
                                      "provisioned_concurrent_executions",
                                      NULL};
+    /* the members read below: only these are parsed from stored text */
+    static const char *const fn_keys[] = {"memory_size", "architecture",
+                                          NULL};
+    static const char *const keys[] = {"function",
+                                       "concurrency",
+                                       "provisioned_concurrent_executions",
+                                       "input",
+                                       "schedule_expression",
+                                       NULL};
     size_t k = 0;
     *in = tsk_xcalloc(n ? n : 1, sizeof(**in));
     for (size_t i = 0; i < n; i++) {
         const struct tsk_object *o = &objs[i];
-        if (!ends_with(o->type, "_function") || !o->attrs)
+        if (!ends_with(o->type, "_function") || !tsk_object_has_attrs(o))
             continue;
         const char *name = strchr(o->addr, '.');
         struct tsk_cost_input *c = &(*in)[k++];
+        cJSON *attrs = tsk_object_pick(o, fn_keys);
         c->function = name ? name + 1 : o->addr;
-        c->memory_mb = num_attr(o->attrs, mem);
+        c->memory_mb = num_attr(attrs, mem);
         const cJSON *arch =
-            cJSON_GetObjectItemCaseSensitive(o->attrs, "architecture");
+            cJSON_GetObjectItemCaseSensitive(attrs, "architecture");
         if (cJSON_IsArray(arch))
             arch = cJSON_GetArrayItem(arch, 0);
         c->arm64 = cJSON_IsString(arch) &&
                    strcmp(arch->valuestring, "arm64") == 0;
+        cJSON_Delete(attrs);
         usage_from(m ? tsk_model_find_function(m, c->function) : NULL, c);
     }
     struct fn_index x;
     index_build(&x, *in, k);
     for (size_t i = 0; i < n; i++) {
         const struct tsk_object *o = &objs[i];
-        if (!o->attrs)
+        if (!tsk_object_has_attrs(o) || !may_cost(o))
             continue;
-        struct tsk_cost_input *c = object_function(o, &x);
-        if (!c)
-            continue;
-        if (ends_with(o->type, "provisioned_concurrency") ||
-            ends_with(o->type, "provisioned_concurrency_config"))
-            c->pc_units += num_attr(o->attrs, pc);
-        double iv = warmup_interval(o->attrs);
+        cJSON *attrs = tsk_object_pick(o, keys);
+        struct tsk_cost_input *c = object_function(o, attrs, &x);
+        if (c && pc_type(o->type))
+            c->pc_units += num_attr(attrs, pc);
+        double iv = c ? warmup_interval(attrs) : 0.0;
         if (iv > 0) {
             static const char *const conc[] = {"concurrency", NULL};
-            double cc = num_attr(o->attrs, conc);
+            double cc = num_attr(attrs, conc);
             c->pings_per_month += TSK_COST_MONTH_SECONDS / iv *
                                   (cc > 0 ? cc : 1);
         }
+        cJSON_Delete(attrs);
     }
     free(x.v);
     *nin = k;

@@ -5,20 +5,41 @@
 #include <math.h>
 #include <string.h>
 
+#include "planner/jsonw.h"
+
+/* "$1,234.57" into out (at least 64 bytes), without printf (a plan prints
+ * tens of thousands); returns the length. */
+static int money(char *out, double usd)
+{
+    char digits[32];
+    long long cents = llround(fabs(usd) * 100.0);
+    int n = tsk_jsonw_lld(digits, cents / 100), k = 0;
+    if (usd < 0 && cents > 0)
+        out[k++] = '-';
+    out[k++] = '$';
+    for (int i = 0; i < n; i++) {
+        out[k++] = digits[i];
+        if ((n - i - 1) % 3 == 0 && i < n - 1)
+            out[k++] = ',';
+    }
+    out[k++] = '.';
+    int c = tsk_jsonw_lld(digits, cents % 100);
+    if (c < 2) /* "%02lld" */
+        out[k++] = '0';
+    memcpy(out + k, digits, (size_t)c);
+    return k + c;
+}
+
 void tsk_cost_money(struct tsk_buf *out, double usd)
 {
-    char digits[64];
-    long long cents = llround(fabs(usd) * 100.0);
-    int n = snprintf(digits, sizeof(digits), "%lld", cents / 100);
-    if (usd < 0 && cents > 0)
-        tsk_buf_addch(out, '-');
-    tsk_buf_addch(out, '$');
-    for (int i = 0; i < n; i++) {
-        tsk_buf_addch(out, digits[i]);
-        if ((n - i - 1) % 3 == 0 && i < n - 1)
-            tsk_buf_addch(out, ',');
-    }
-    tsk_buf_addf(out, ".%02lld", cents % 100);
+    char m[64];
+    tsk_buf_add(out, m, (size_t)money(m, usd));
+}
+
+static void pad(struct tsk_buf *out, int n)
+{
+    for (; n > 0; n--)
+        tsk_buf_addch(out, ' ');
 }
 
 static double num(const cJSON *o, const char *k)
@@ -56,15 +77,26 @@ static void summary(struct tsk_buf *out, const cJSON *cost)
     tsk_buf_release(&m);
 }
 
+/* A money cell right-aligned in width ("%*s"); sign: "+" when above 0. */
 static void cell(struct tsk_buf *out, double usd, int sign, int width)
 {
-    struct tsk_buf m = TSK_BUF_INIT;
-    if (sign)
-        signed_money(&m, usd);
-    else
-        tsk_cost_money(&m, usd);
-    tsk_buf_addf(out, "%*s", width, m.ptr);
-    tsk_buf_release(&m);
+    char m[72];
+    int n = 0;
+    if (sign && llround(usd * 100.0) > 0)
+        m[n++] = '+';
+    n += money(m + n, usd);
+    pad(out, width - n);
+    tsk_buf_add(out, m, (size_t)n);
+}
+
+/* "  NAME " with the name padded to width ("  %-*s "). */
+static void name_cell(struct tsk_buf *out, const char *name, int width)
+{
+    size_t len = strlen(name);
+    tsk_buf_add(out, "  ", 2);
+    tsk_buf_add(out, name, len);
+    pad(out, width - (int)len);
+    tsk_buf_addch(out, ' ');
 }
 
 static int changes(const cJSON *f)
@@ -163,7 +195,7 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
             hidden++;
             continue;
         }
-        tsk_buf_addf(out, "  %-*s ", w, str(f, "function"));
+        name_cell(out, str(f, "function"), w);
         cell(out, num(f, "monthly_before"), 0, 12);
         tsk_buf_addch(out, ' ');
         cell(out, num(f, "monthly_after"), 0, 12);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/jsonw.h"
 #include "planner/model.h"
 
 /*
@@ -44,7 +45,52 @@ static cJSON *add_arr(cJSON *o, const char *k)
     return a;
 }
 
-static cJSON *fn_json(const char *name, const struct tsk_cost_fn *before,
+/*
+ * The components of a function, printed once as the raw JSON text that
+ * cJSON would print for them (planner/jsonw.h): ten thousand functions'
+ * components are not ten thousand little trees, and every output that
+ * prints the cost object prints the same bytes.
+ */
+struct comps_out {
+    struct tsk_jsonw w;
+    struct tsk_buf text;
+};
+
+static int comps_sink(void *ctx, const char *p, size_t n)
+{
+    tsk_buf_add(ctx, p, n);
+    return 0;
+}
+
+static cJSON *components(struct comps_out *co, const struct tsk_cost_fn *fn)
+{
+    struct tsk_jsonw *w = &co->w;
+    tsk_jsonw_lit(w, "[");
+    for (size_t i = 0; fn && i < fn->lines.n; i++) {
+        const struct tsk_cost_line *l = &fn->lines.v[i];
+        if (i)
+            tsk_jsonw_lit(w, ",");
+        tsk_jsonw_lit(w, "{\"component\":");
+        tsk_jsonw_str(w, l->component);
+        tsk_jsonw_lit(w, ",\"quantity\":");
+        tsk_jsonw_num(w, l->quantity);
+        tsk_jsonw_lit(w, ",\"unit\":");
+        tsk_jsonw_str(w, l->unit);
+        tsk_jsonw_lit(w, ",\"unit_price\":");
+        tsk_jsonw_num(w, l->unit_price);
+        tsk_jsonw_lit(w, ",\"monthly\":");
+        tsk_jsonw_num(w, l->monthly);
+        tsk_jsonw_lit(w, "}");
+    }
+    tsk_jsonw_lit(w, "]");
+    tsk_jsonw_flush(w);
+    cJSON *raw = cJSON_CreateRaw(co->text.ptr);
+    tsk_buf_reset(&co->text);
+    return raw;
+}
+
+static cJSON *fn_json(struct comps_out *co, const char *name,
+                      const struct tsk_cost_fn *before,
                       const struct tsk_cost_fn *after)
 {
     cJSON *o = cJSON_CreateObject();
@@ -55,17 +101,7 @@ static cJSON *fn_json(const char *name, const struct tsk_cost_fn *before,
     add_num(o, "monthly_after", a);
     add_num(o, "monthly_diff", a - b);
     add_bool(o, "depends_on_usage", shown->depends_on_usage);
-    cJSON *comps = add_arr(o, "components");
-    for (size_t i = 0; after && i < after->lines.n; i++) {
-        const struct tsk_cost_line *l = &after->lines.v[i];
-        cJSON *c = cJSON_CreateObject();
-        add_str(c, "component", l->component);
-        add_num(c, "quantity", l->quantity);
-        add_str(c, "unit", l->unit);
-        add_num(c, "unit_price", l->unit_price);
-        add_num(c, "monthly", l->monthly);
-        cJSON_AddItemToArray(comps, c);
-    }
+    add_cs(o, "components", components(co, after));
     return o;
 }
 
@@ -142,16 +178,31 @@ static void advise(cJSON *arr, const char *fn, const char *kind,
  * units x 2,628,000 x rate_pc / (avg_s x (rate_dur - rate_pc_dur))
  * invocations a month (the break-even rate).
  */
-static void advise_warmth(cJSON *arr, const struct tsk_price_table *pt,
-                          const char *region,
+/* The unit prices advice needs, per architecture (0 x86_64, 1 arm64). */
+struct advice_rates {
+    double pc[2], dur[2], pcd[2], req[2];
+};
+
+static void advice_rates(struct advice_rates *ar,
+                         const struct tsk_price_table *pt, const char *region)
+{
+    for (int a = 0; a < 2; a++) {
+        ar->pc[a] = tsk_prices_unit(pt, region, a, "provisioned_concurrency");
+        ar->dur[a] = tsk_prices_unit(pt, region, a, "duration");
+        ar->pcd[a] = tsk_prices_unit(pt, region, a, "provisioned_duration");
+        ar->req[a] = tsk_prices_unit(pt, region, a, "requests");
+    }
+}
+
+static void advise_warmth(cJSON *arr, const struct advice_rates *ar,
                           const struct tsk_model_function *f)
 {
     int arm = f->architecture == TSK_MODEL_ARCH_ARM64;
     double gb = (double)f->memory_size / 1024.0;
-    double r_pc = tsk_prices_unit(pt, region, arm, "provisioned_concurrency");
-    double r_dur = tsk_prices_unit(pt, region, arm, "duration");
-    double r_pcd = tsk_prices_unit(pt, region, arm, "provisioned_duration");
-    double r_req = tsk_prices_unit(pt, region, arm, "requests");
+    double r_pc = ar->pc[arm];
+    double r_dur = ar->dur[arm];
+    double r_pcd = ar->pcd[arm];
+    double r_req = ar->req[arm];
     double units = (double)f->provisioned.concurrency;
     double capacity = units * gb * TSK_COST_MONTH_SECONDS * r_pc;
     double pings = TSK_COST_MONTH_SECONDS / 300.0 * units;
@@ -224,10 +275,12 @@ static void add_advice(cJSON *cost, const struct tsk_model *m,
                        const struct tsk_price_table *pt, const char *region)
 {
     cJSON *arr = add_arr(cost, "advice");
+    struct advice_rates ar;
+    advice_rates(&ar, pt, region);
     for (size_t i = 0; i < m->functions.n; i++) {
         const struct tsk_model_function *f = &m->functions.v[i];
         if (f->provisioned.on && f->provisioned.concurrency > 0)
-            advise_warmth(arr, pt, region, f);
+            advise_warmth(arr, &ar, f);
         advise_memory(arr, f);
     }
 }
@@ -260,18 +313,22 @@ cJSON *tsk_cost_report(const struct tsk_model *m,
     add_num(cost, "monthly_after", after.total);
     add_num(cost, "monthly_diff", after.total - before.total);
     int usage = 0;
+    struct comps_out co = {.text = TSK_BUF_INIT};
+    tsk_jsonw_init(&co.w, 4096, comps_sink, &co.text);
     cJSON *fns = add_arr(cost, "functions");
     for (size_t i = 0; i < after.fns.n; i++) {
         const struct tsk_cost_fn *a = &after.fns.v[i];
         usage |= a->depends_on_usage;
-        cJSON_AddItemToArray(fns, fn_json(a->function,
+        cJSON_AddItemToArray(fns, fn_json(&co, a->function,
                                           tsk_cost_find(&before, a->function),
                                           a));
     }
     for (size_t i = 0; i < before.fns.n; i++) /* functions being removed */
         if (!tsk_cost_find(&after, before.fns.v[i].function))
-            cJSON_AddItemToArray(fns, fn_json(before.fns.v[i].function,
+            cJSON_AddItemToArray(fns, fn_json(&co, before.fns.v[i].function,
                                               &before.fns.v[i], NULL));
+    tsk_jsonw_finish(&co.w);
+    tsk_buf_release(&co.text);
     add_bool(cost, "depends_on_usage", usage);
     if (!o->destroy) {
         add_budgets(cost, m, &after, o, d);

@@ -6,6 +6,8 @@
  *
  * Ownership: tsk_cost_report() returns a cJSON object the caller owns
  * (a plan takes it as plan->cost). Renderers append to a caller's buffer.
+ * Each function's "components" member is a cJSON_Raw item holding the JSON
+ * text of the list (printed as it is; read it by parsing that text).
  */
 #ifndef TSK_COST_REPORT_H
 #define TSK_COST_REPORT_H

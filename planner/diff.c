@@ -24,9 +24,14 @@ struct dctx {
     const struct tsk_diff_opts *o;
     const struct tsk_object *prior;
     size_t nprior;
-    struct tsk_aidx *nodes, *priors;
+    /* nodes is built only when something looks nodes up by address
+     * (-destroy, -target, -replace); it is empty otherwise */
+    struct tsk_aidx nodes, priors;
+    size_t *prior_at;       /* node -> its prior object, or SIZE_MAX */
+    unsigned char *matched; /* prior object -> 1 when a node has it */
     struct nplan *np;
     struct tsk_plan *plan;
+    struct tsk_diff__pview pv; /* the prior being compared, as text */
 };
 
 static const struct tsk_attr_schema *attr_schema(const struct tsk_schema *s,
@@ -126,7 +131,7 @@ static int compare_attr(struct nplan *me, const struct tsk_node *nd,
 {
     const struct tsk_attr_schema *as =
         attr_schema(nd->rt ? nd->rt->schema : NULL, name);
-    const cJSON *pv = tsk_path_get(me->prior->attrs, name);
+    const cJSON *pv = tsk_path_get(tsk_object_attrs(me->prior), name);
     const cJSON *av = cJSON_GetObjectItemCaseSensitive(me->after, name);
     int unk = cJSON_GetObjectItemCaseSensitive(me->unknown, name) != NULL;
     if (!av && !unk) {
@@ -144,6 +149,63 @@ static int compare_attr(struct nplan *me, const struct tsk_node *nd,
     if (as && (as->flags & TSK_A_FORCE_NEW))
         TSK_STRS_ADD_UNIQUE(me->forced, name);
     return 1;
+}
+
+/* compare_attr on the prior's text: s is the prior's member (or NULL). */
+static int compare_text(struct nplan *me, const struct tsk_node *nd,
+                        const char *name, const struct tsk_jspan *s,
+                        struct tsk_diff__pview *v, namevec *carried)
+{
+    const struct tsk_attr_schema *as =
+        attr_schema(nd->rt ? nd->rt->schema : NULL, name);
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(me->after, name);
+    int unk = cJSON_GetObjectItemCaseSensitive(me->unknown, name) != NULL;
+    if (!av && !unk) {
+        if (!s)
+            return 0;
+        if (!as || (as->flags & TSK_A_COMPUTED)) {
+            cJSON_AddItemToObject(me->after, name, tsk_diff__span_value(s));
+            *TSK_ARRAY_PUSH(*carried) = name; /* a key of the view */
+            return 0;
+        }
+        return !(s->vlen == 4 && memcmp(s->val, "null", 4) == 0);
+    }
+    if (!unk && (s ? tsk_diff__pview_eq(v, s, av) : tsk_value_eq(NULL, av)))
+        return 0;
+    if (as && (as->flags & TSK_A_FORCE_NEW))
+        TSK_STRS_ADD_UNIQUE(me->forced, name);
+    return 1;
+}
+
+/* Compares every attribute of the node with its prior's: from the prior's
+ * text when it is not parsed, else from its tree. Returns 1 on a change. */
+static int compare_prior(struct dctx *c, struct nplan *me,
+                         const struct tsk_node *nd, namevec *names,
+                         namevec *carried)
+{
+    int changed = 0;
+    add_keys(names, me->after);
+    add_keys(names, me->unknown);
+    struct tsk_diff__pview *v = &c->pv;
+    if (tsk_diff__pview_open(v, me->prior, names->v, names->n) != 0) {
+        add_keys(names, tsk_object_attrs(me->prior));
+        for (size_t i = 0; i < names->n; i++)
+            changed |= compare_attr(me, nd, names->v[i], carried);
+        return changed;
+    }
+    for (size_t i = 0; i < v->sp.n; i++) {
+        const char *k = tsk_diff__pview_key(v, i);
+        size_t j = 0;
+        while (j < names->n && strcmp(names->v[j], k))
+            j++;
+        if (j == names->n)
+            *TSK_ARRAY_PUSH(*names) = k;
+    }
+    for (size_t i = 0; i < names->n; i++)
+        changed |=
+            compare_text(me, nd, names->v[i],
+                         tsk_diff__pview_find(v, names->v[i]), v, carried);
+    return changed;
 }
 
 /* After a create or replace, computed values are unknown until apply. */
@@ -170,7 +232,7 @@ static void plan_node(struct dctx *c, uint32_t n)
 {
     const struct tsk_node *nd = &c->g->nodes.v[n];
     struct nplan *me = &c->np[n];
-    size_t p = tsk_diff__aidx_find(c->priors, c->nprior, nd->addr);
+    size_t p = c->prior_at[n];
     me->prior = p == SIZE_MAX ? NULL : &c->prior[p];
     if (c->o->take_attrs) {
         /* take_attrs: the caller handed over a modifiable graph */
@@ -191,13 +253,8 @@ static void plan_node(struct dctx *c, uint32_t n)
 
     namevec names = {0}, carried = {0};
     int changed = 0;
-    if (me->prior) {
-        add_keys(&names, me->after);
-        add_keys(&names, me->unknown);
-        add_keys(&names, me->prior->attrs);
-        for (size_t i = 0; i < names.n; i++)
-            changed |= compare_attr(me, nd, names.v[i], &carried);
-    }
+    if (me->prior)
+        changed = compare_prior(c, me, nd, &names, &carried);
     if (!me->prior) {
         me->action = TSK_CREATE;
     } else if (me->prior->tainted || requested(c->o, nd->addr) ||
@@ -215,12 +272,6 @@ static void plan_node(struct dctx *c, uint32_t n)
         mark_computed_unknown(me, nd, &carried);
     TSK_ARRAY_FREE(names);
     TSK_ARRAY_FREE(carried);
-}
-
-static char *name_of(const char *addr)
-{
-    const char *dot = strchr(addr, '.');
-    return tsk_xstrdup(dot ? dot + 1 : addr);
 }
 
 static const char *pooled(struct tsk_plan *plan, const char *s)
@@ -243,6 +294,20 @@ static void add_sensitive(struct tsk_change *ch, const struct tsk_schema *s,
         TSK_STRS_ADD_UNIQUE(ch->sensitive, extra[i]);
 }
 
+/* A no-op's before when its prior is still text: a raw item referring to
+ * the text (borrowed), or NULL to use the tree. */
+static cJSON *raw_before(const struct dctx *c, const struct tsk_object *o)
+{
+    if (!c->o->borrow_prior || o->attrs || !o->text)
+        return NULL;
+    cJSON *b = cJSON_CreateNull();
+    if (b) {
+        b->type = cJSON_Raw | cJSON_IsReference;
+        b->valuestring = o->text;
+    }
+    return b;
+}
+
 /* The before of a change: the prior's attributes, copied or borrowed. */
 static cJSON *before_of(const struct dctx *c, const cJSON *attrs)
 {
@@ -256,21 +321,38 @@ static cJSON *before_of(const struct dctx *c, const cJSON *attrs)
     return b ? b : cJSON_CreateObject();
 }
 
+/* A string of the change: borrowed (see tsk_change.borrowed) or copied. */
+static char *str_of(const struct tsk_change *ch, const char *s)
+{
+    return !s ? NULL : ch->borrowed ? (char *)s : tsk_xstrdup(s);
+}
+
+/* Adds dep to ch->deps unless it is there, borrowed or copied. */
+static void add_dep(struct tsk_change *ch, const char *dep)
+{
+    if (!tsk_strs_has(ch->deps.v, ch->deps.n, dep))
+        *TSK_ARRAY_PUSH(ch->deps) = str_of(ch, dep);
+}
+
 static void emit_node(struct dctx *c, uint32_t n)
 {
     const struct tsk_node *nd = &c->g->nodes.v[n];
     struct nplan *me = &c->np[n];
     struct tsk_change *ch = TSK_ARRAY_PUSH(c->plan->changes);
     const struct tsk_provider *pv = nd->prov ? nd->prov : c->g->prov;
-    ch->addr = tsk_xstrdup(nd->addr);
-    ch->type = tsk_xstrdup(nd->type ? nd->type : "");
-    ch->name = nd->name ? tsk_xstrdup(nd->name) : name_of(nd->addr);
-    ch->provider = tsk_xstrdup(pv ? pv->name : "");
+    const char *dot = strchr(nd->addr, '.');
+    ch->borrowed = c->o->borrow_prior;
+    ch->addr = str_of(ch, nd->addr);
+    ch->type = str_of(ch, nd->type ? nd->type : "");
+    ch->name = str_of(ch, nd->name ? nd->name : dot ? dot + 1 : nd->addr);
+    ch->provider = str_of(ch, pv ? pv->name : "");
     ch->action = me->action;
     ch->reason = me->reason;
     if (me->prior) {
-        ch->id = me->prior->id ? tsk_xstrdup(me->prior->id) : NULL;
-        ch->before = before_of(c, me->prior->attrs);
+        ch->id = str_of(ch, me->prior->id);
+        ch->before = me->action == TSK_NOOP ? raw_before(c, me->prior) : NULL;
+        if (!ch->before)
+            ch->before = before_of(c, tsk_object_attrs(me->prior));
     }
     ch->after = me->after;
     ch->after_unknown = me->unknown;
@@ -284,7 +366,7 @@ static void emit_node(struct dctx *c, uint32_t n)
         TSK_STRS_MOVE(ch->replace_paths, me->forced);
     for (size_t i = 0; i < nd->deps.n; i++)
         if (nd->deps.v[i] < c->g->nodes.n)
-            TSK_STRS_ADD_UNIQUE(ch->deps, c->g->nodes.v[nd->deps.v[i]].addr);
+            add_dep(ch, c->g->nodes.v[nd->deps.v[i]].addr);
     ch->node = n;
     ch->function = pooled(c->plan, nd->function);
 }
@@ -303,24 +385,26 @@ static void emit_delete(struct dctx *c, const struct tsk_object *o)
 {
     struct tsk_change *ch = TSK_ARRAY_PUSH(c->plan->changes);
     const struct tsk_resource_type *rt = type_of(c->g, o->type ? o->type : "");
-    ch->addr = tsk_xstrdup(o->addr);
-    ch->type = tsk_xstrdup(o->type ? o->type : "");
-    ch->name = name_of(o->addr);
-    ch->provider = tsk_xstrdup(o->provider ? o->provider : "");
+    const char *dot = strchr(o->addr, '.');
+    ch->borrowed = c->o->borrow_prior;
+    ch->addr = str_of(ch, o->addr);
+    ch->type = str_of(ch, o->type ? o->type : "");
+    ch->name = str_of(ch, dot ? dot + 1 : o->addr);
+    ch->provider = str_of(ch, o->provider ? o->provider : "");
     ch->action = TSK_DELETE;
     ch->reason = c->o->destroy ? TSK_REASON_DESTROY : TSK_REASON_NO_CONFIG;
-    ch->id = o->id ? tsk_xstrdup(o->id) : NULL;
-    ch->before = before_of(c, o->attrs);
+    ch->id = str_of(ch, o->id);
+    ch->before = before_of(c, tsk_object_attrs(o));
     ch->after_unknown = cJSON_CreateObject();
     add_sensitive(ch, rt ? rt->schema : NULL, o->sensitive.v, o->sensitive.n);
     for (size_t i = 0; i < o->deps.n; i++)
-        TSK_STRS_ADD_UNIQUE(ch->deps, o->deps.v[i]);
+        add_dep(ch, o->deps.v[i]);
     /* Destroy mode: what the configuration says it depends on counts too. */
-    size_t n = tsk_diff__aidx_find(c->nodes, c->g ? c->g->nodes.n : 0, o->addr);
+    size_t n = tsk_diff__aidx_find(&c->nodes, o->addr);
     if (c->o->destroy && n != SIZE_MAX) {
         const struct tsk_node *nd = &c->g->nodes.v[n];
         for (size_t i = 0; i < nd->deps.n; i++)
-            TSK_STRS_ADD_UNIQUE(ch->deps, c->g->nodes.v[nd->deps.v[i]].addr);
+            add_dep(ch, c->g->nodes.v[nd->deps.v[i]].addr);
     }
     ch->node = n == SIZE_MAX ? UINT32_MAX : (uint32_t)n;
 }
@@ -329,9 +413,8 @@ static void warn_replace(struct dctx *c, struct tsk_diags *d)
 {
     for (size_t i = 0; i < c->o->nreplace; i++) {
         const char *a = c->o->replace[i];
-        if (tsk_diff__aidx_find(c->priors, c->nprior, a) == SIZE_MAX ||
-            tsk_diff__aidx_find(c->nodes, c->g ? c->g->nodes.n : 0, a) ==
-                SIZE_MAX)
+        if (tsk_diff__aidx_find(&c->priors, a) == SIZE_MAX ||
+            tsk_diff__aidx_find(&c->nodes, a) == SIZE_MAX)
             tsk_diag_warning(d, NULL,
                              "-replace=%s matches no existing resource in the "
                              "configuration; nothing to replace",
@@ -341,17 +424,52 @@ static void warn_replace(struct dctx *c, struct tsk_diags *d)
 
 static void index_all(struct dctx *c)
 {
-    size_t nn = c->g ? c->g->nodes.n : 0, np = 0;
-    c->nodes = tsk_xmalloc((nn + 1) * sizeof(*c->nodes));
-    for (size_t i = 0; i < nn; i++)
-        c->nodes[i] = (struct tsk_aidx){c->g->nodes.v[i].addr, i};
-    tsk_diff__aidx_sort(c->nodes, nn);
-    c->priors = tsk_xmalloc((c->nprior + 1) * sizeof(*c->priors));
+    size_t nn = c->g ? c->g->nodes.n : 0;
+    if (c->o->destroy || c->o->ntargets || c->o->nreplace) {
+        tsk_diff__aidx_init(&c->nodes, nn);
+        for (size_t i = 0; i < nn; i++)
+            tsk_diff__aidx_put(&c->nodes, c->g->nodes.v[i].addr, i);
+    }
+    tsk_diff__aidx_init(&c->priors, c->nprior);
     for (size_t i = 0; i < c->nprior; i++)
-        if (c->prior[i].addr)
-            c->priors[np++] = (struct tsk_aidx){c->prior[i].addr, i};
-    tsk_diff__aidx_sort(c->priors, np);
-    c->nprior = np; /* the index covers live objects only */
+        if (c->prior[i].addr) /* the index covers live objects only */
+            tsk_diff__aidx_put(&c->priors, c->prior[i].addr, i);
+    c->prior_at = tsk_xmalloc((nn + 1) * sizeof(*c->prior_at));
+    c->matched = tsk_xcalloc(c->nprior + 1, 1);
+    for (size_t i = 0; i < nn; i++) {
+        size_t p = tsk_diff__aidx_find(&c->priors, c->g->nodes.v[i].addr);
+        c->prior_at[i] = p;
+        if (p != SIZE_MAX)
+            c->matched[p] = 1;
+    }
+}
+
+static int by_addr(const void *a, const void *b)
+{
+    const struct tsk_object *x = *(const struct tsk_object *const *)a;
+    const struct tsk_object *y = *(const struct tsk_object *const *)b;
+    return strcmp(x->addr, y->addr);
+}
+
+/* The prior objects to delete, sorted by address. */
+static void emit_deletes(struct dctx *c, const unsigned char *sel_prior)
+{
+    const struct tsk_object **del =
+        tsk_xmalloc((c->nprior + 1) * sizeof(*del));
+    size_t n = 0;
+    for (size_t i = 0; i < c->nprior; i++) {
+        const struct tsk_object *o = &c->prior[i];
+        if (!o->addr)
+            continue; /* gone (refresh) */
+        int orphan = !c->matched[i];
+        if (sel_prior[i] && (c->o->destroy || orphan))
+            del[n++] = o;
+    }
+    if (n > 1)
+        qsort(del, n, sizeof(*del), by_addr);
+    for (size_t k = 0; k < n; k++)
+        emit_delete(c, del[k]);
+    free(del);
 }
 
 static void plan_all(struct dctx *c, const uint32_t *order,
@@ -360,13 +478,9 @@ static void plan_all(struct dctx *c, const uint32_t *order,
 {
     size_t nn = c->g ? c->g->nodes.n : 0;
     /* Orphans first (sorted by address), then nodes in graph order. */
-    for (size_t k = 0; k < c->nprior; k++) {
-        size_t i = c->priors[k].i;
-        int orphan =
-            tsk_diff__aidx_find(c->nodes, nn, c->prior[i].addr) == SIZE_MAX;
-        if (sel_prior[i] && (c->o->destroy || orphan))
-            emit_delete(c, &c->prior[i]);
-    }
+    TSK_ARRAY_GROW(c->plan->changes,
+                   c->plan->changes.n + (c->o->destroy ? 0 : nn) + c->nprior);
+    emit_deletes(c, sel_prior);
     if (c->o->destroy)
         return;
     for (size_t k = 0; k < nn; k++)
@@ -384,8 +498,11 @@ int tsk_diff(struct tsk_plan *plan, const struct tsk_graph *g,
              struct tsk_diags *d)
 {
     static const struct tsk_diff_opts none = {0};
-    struct dctx c = {g,   opts ? opts : &none, prior, nprior, NULL, NULL, NULL,
-                     plan};
+    struct dctx c = {.g = g,
+                     .o = opts ? opts : &none,
+                     .prior = prior,
+                     .nprior = nprior,
+                     .plan = plan};
     size_t nn = g ? g->nodes.n : 0, first = plan->changes.n;
     plan->destroy = c.o->destroy;
     plan->refresh_only = c.o->refresh_only;
@@ -394,8 +511,8 @@ int tsk_diff(struct tsk_plan *plan, const struct tsk_graph *g,
     index_all(&c);
     unsigned char *sel_node = tsk_xcalloc(nn + 1, 1);
     unsigned char *sel_prior = tsk_xcalloc(nprior + 1, 1);
-    tsk_diff__select(g, prior, nprior, c.nodes, c.priors, c.nprior, c.o,
-                     sel_node, sel_prior, d);
+    tsk_diff__select(g, prior, nprior, &c.nodes, &c.priors, c.o, sel_node,
+                     sel_prior, d);
     if (!c.o->destroy)
         warn_replace(&c, d);
     c.np = tsk_xcalloc(nn + 1, sizeof(*c.np));
@@ -420,7 +537,10 @@ int tsk_diff(struct tsk_plan *plan, const struct tsk_graph *g,
     free(c.np);
     free(sel_node);
     free(sel_prior);
-    free(c.nodes);
-    free(c.priors);
+    tsk_diff__aidx_free(&c.nodes);
+    free(c.prior_at);
+    free(c.matched);
+    tsk_diff__aidx_free(&c.priors);
+    tsk_diff__pview_free(&c.pv);
     return 0;
 }

@@ -25,7 +25,10 @@ struct tsk_diff_opts {
     /* The changes' before borrow the prior objects' attributes (an object
      * referring to their members, cJSON_CreateObjectReference) instead of
      * copying them: the prior objects must then outlive every use of the
-     * plan's before values (they are never changed through them). */
+     * plan's before values (they are never changed through them). The
+     * changes' addresses, names, ids and deps borrow the graph's and the
+     * prior objects' strings too (tsk_change.borrowed): the graph must
+     * outlive the plan as well. */
     int borrow_prior;
     /* The nodes' attribute values move into the plan instead of being
      * copied: the graph's attrs are NULL afterwards (the graph passed must

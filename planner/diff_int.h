@@ -7,16 +7,26 @@
 
 #include "planner/attrpath.h"
 #include "planner/diff.h"
+#include "planner/jsonspan.h"
 
-/* Address -> index, sorted by address for bsearch. */
-struct tsk_aidx {
-    const char *addr;
+/* Address -> index: an open-addressing hash table of borrowed addresses
+ * (they outlive the table). Owns its slots (tsk_diff__aidx_free). */
+struct tsk_aidx_slot {
+    const char *addr; /* NULL: empty */
     size_t i;
+    uint32_t h;
 };
-void tsk_diff__aidx_sort(struct tsk_aidx *v, size_t n);
+struct tsk_aidx {
+    struct tsk_aidx_slot *v;
+    size_t mask, n;
+};
+/** An empty index with room for n addresses. */
+void tsk_diff__aidx_init(struct tsk_aidx *x, size_t n);
+/** Adds addr -> i unless addr is there already (the first one stays). */
+void tsk_diff__aidx_put(struct tsk_aidx *x, const char *addr, size_t i);
 /** The index stored for addr, or SIZE_MAX. */
-size_t tsk_diff__aidx_find(const struct tsk_aidx *v, size_t n,
-                           const char *addr);
+size_t tsk_diff__aidx_find(const struct tsk_aidx *x, const char *addr);
+void tsk_diff__aidx_free(struct tsk_aidx *x);
 
 /*
  * Which nodes and prior objects the plan covers under -target: sel_node
@@ -25,7 +35,7 @@ size_t tsk_diff__aidx_find(const struct tsk_aidx *v, size_t n,
  */
 void tsk_diff__select(const struct tsk_graph *g, const struct tsk_object *prior,
                       size_t nprior, const struct tsk_aidx *nodes,
-                      const struct tsk_aidx *priors, size_t npriors,
+                      const struct tsk_aidx *priors,
                       const struct tsk_diff_opts *o, unsigned char *sel_node,
                       unsigned char *sel_prior, struct tsk_diags *d);
 
@@ -38,5 +48,38 @@ void tsk_diff__select(const struct tsk_graph *g, const struct tsk_object *prior,
  */
 void tsk_diff__order(struct tsk_plan *plan, size_t first,
                      const struct tsk_object *const *prior_of);
+
+/*
+ * A prior object's attributes read from its stored text without parsing
+ * it: members as spans, their keys as C strings (in keys, a copy of the
+ * text with each key's closing quote replaced by NUL), and a buffer for
+ * printing configured values. One view is reused from object to object;
+ * it owns its buffers (tsk_diff__pview_free) and borrows the object.
+ */
+struct tsk_diff__pview {
+    const char *text;
+    tsk_jspans sp;
+    struct tsk_buf keys, print;
+};
+/**
+ * Opens v on o's text. Returns 0, or -1 when the text view cannot give
+ * exactly what the parsed tree would (o parsed already, no text, text not
+ * one object, escaped or dotted keys, or a dotted name in names): the
+ * caller then compares trees.
+ */
+int tsk_diff__pview_open(struct tsk_diff__pview *v, const struct tsk_object *o,
+                         const char *const *names, size_t nnames);
+/** Member i's key as a string (valid until the next open). */
+const char *tsk_diff__pview_key(const struct tsk_diff__pview *v, size_t i);
+/** The first member named name, or NULL. */
+const struct tsk_jspan *tsk_diff__pview_find(const struct tsk_diff__pview *v,
+                                             const char *name);
+/** 1 when the member's value equals av as tsk_value_eq says: bytes of
+ * av's canonical print first, a parse of the member when they differ. */
+int tsk_diff__pview_eq(struct tsk_diff__pview *v, const struct tsk_jspan *s,
+                       const cJSON *av);
+/** The member's value parsed (the caller's); null when it does not parse. */
+cJSON *tsk_diff__span_value(const struct tsk_jspan *s);
+void tsk_diff__pview_free(struct tsk_diff__pview *v);
 
 #endif

@@ -1,27 +1,7 @@
-/* diff_order.c - the address index, -target selection, change ordering. */
+/* diff_order.c - -target selection and change ordering. */
 #include "planner/diff_int.h"
 
 #include <stdlib.h>
-
-static int aidx_cmp(const void *a, const void *b)
-{
-    const struct tsk_aidx *x = a, *y = b;
-    return strcmp(x->addr, y->addr);
-}
-
-void tsk_diff__aidx_sort(struct tsk_aidx *v, size_t n)
-{
-    if (n > 1)
-        qsort(v, n, sizeof(*v), aidx_cmp);
-}
-
-size_t tsk_diff__aidx_find(const struct tsk_aidx *v, size_t n, const char *addr)
-{
-    struct tsk_aidx key = {addr, 0};
-    const struct tsk_aidx *hit =
-        n ? bsearch(&key, v, n, sizeof(*v), aidx_cmp) : NULL;
-    return hit ? hit->i : SIZE_MAX;
-}
 
 /* Marks node n and everything it depends on. */
 static void select_deps(const struct tsk_graph *g, uint32_t n,
@@ -59,12 +39,12 @@ static void select_dependents(const struct tsk_graph *g,
             continue;
         sel[x] = 1;
         const char *addr = prior[x].addr;
-        size_t n = tsk_diff__aidx_find(nodes, g->nodes.n, addr);
+        size_t n = tsk_diff__aidx_find(nodes, addr);
         for (size_t i = 0; i < nprior; i++) {
             if (sel[i] || !prior[i].addr)
                 continue;
             int dep = tsk_strs_has(prior[i].deps.v, prior[i].deps.n, addr);
-            size_t m = tsk_diff__aidx_find(nodes, g->nodes.n, prior[i].addr);
+            size_t m = tsk_diff__aidx_find(nodes, prior[i].addr);
             if (!dep && n != SIZE_MAX && m != SIZE_MAX) {
                 const struct tsk_node *nd = &g->nodes.v[m];
                 for (size_t k = 0; k < nd->deps.n && !dep; k++)
@@ -79,7 +59,7 @@ static void select_dependents(const struct tsk_graph *g,
 
 void tsk_diff__select(const struct tsk_graph *g, const struct tsk_object *prior,
                       size_t nprior, const struct tsk_aidx *nodes,
-                      const struct tsk_aidx *priors, size_t npriors,
+                      const struct tsk_aidx *priors,
                       const struct tsk_diff_opts *o, unsigned char *sel_node,
                       unsigned char *sel_prior, struct tsk_diags *d)
 {
@@ -93,8 +73,8 @@ void tsk_diff__select(const struct tsk_graph *g, const struct tsk_object *prior,
     memset(sel_prior, 0, nprior);
     for (size_t t = 0; t < o->ntargets; t++) {
         const char *a = o->targets[t];
-        size_t n = tsk_diff__aidx_find(nodes, nn, a);
-        size_t p = tsk_diff__aidx_find(priors, npriors, a);
+        size_t n = tsk_diff__aidx_find(nodes, a);
+        size_t p = tsk_diff__aidx_find(priors, a);
         if (n == SIZE_MAX && p == SIZE_MAX) {
             tsk_diag_warning(d, NULL,
                              "-target=%s matches no resource in "
@@ -113,9 +93,7 @@ void tsk_diff__select(const struct tsk_graph *g, const struct tsk_object *prior,
     }
     if (!o->destroy) /* prior objects of selected nodes are in play too */
         for (size_t i = 0; i < nprior; i++) {
-            size_t n = prior[i].addr
-                           ? tsk_diff__aidx_find(nodes, nn, prior[i].addr)
-                           : SIZE_MAX;
+            size_t n = tsk_diff__aidx_find(nodes, prior[i].addr);
             if (n != SIZE_MAX && sel_node[n])
                 sel_prior[i] = 1;
         }
@@ -168,19 +146,13 @@ struct edge {
 };
 typedef TSK_ARRAY(struct edge) edgevec;
 
-static int edge_cmp(const void *a, const void *b)
-{
-    const struct edge *x = a, *y = b;
-    return x->from < y->from ? -1 : x->from > y->from;
-}
-
-static void add_edges(edgevec *e, const struct tsk_change *c, size_t n,
+static void add_edges(edgevec *e, const struct tsk_change *c,
                       const struct tsk_aidx *idx, size_t i,
                       const struct tsk_object *prior)
 {
     int del = c[i].action == TSK_DELETE;
     for (size_t k = 0; k < c[i].deps.n; k++) {
-        size_t j = tsk_diff__aidx_find(idx, n, c[i].deps.v[k]);
+        size_t j = tsk_diff__aidx_find(idx, c[i].deps.v[k]);
         if (j == SIZE_MAX || j == i)
             continue;
         int jdel = c[j].action == TSK_DELETE;
@@ -192,7 +164,7 @@ static void add_edges(edgevec *e, const struct tsk_change *c, size_t n,
     if (del || !prior)
         return;
     for (size_t k = 0; k < prior->deps.n; k++) {
-        size_t j = tsk_diff__aidx_find(idx, n, prior->deps.v[k]);
+        size_t j = tsk_diff__aidx_find(idx, prior->deps.v[k]);
         if (j != SIZE_MAX && j != i && c[j].action == TSK_DELETE)
             *TSK_ARRAY_PUSH(*e) = (struct edge){i, j};
     }
@@ -205,23 +177,27 @@ void tsk_diff__order(struct tsk_plan *plan, size_t first,
     struct tsk_change *c = plan->changes.v + first;
     if (n < 2)
         return;
-    struct tsk_aidx *idx = tsk_xmalloc(n * sizeof(*idx));
+    struct tsk_aidx idx;
+    tsk_diff__aidx_init(&idx, n);
     for (size_t i = 0; i < n; i++)
-        idx[i] = (struct tsk_aidx){c[i].addr, i};
-    tsk_diff__aidx_sort(idx, n);
+        tsk_diff__aidx_put(&idx, c[i].addr, i);
     edgevec e = {0};
     for (size_t i = 0; i < n; i++)
-        add_edges(&e, c, n, idx, i, prior_of[i]);
-    if (e.n > 1)
-        qsort(e.v, e.n, sizeof(*e.v), edge_cmp);
-    size_t *start = tsk_xcalloc(n + 1, sizeof(size_t));
+        add_edges(&e, c, &idx, i, prior_of[i]);
+    tsk_diff__aidx_free(&idx);
+    /* Edges grouped by their start (a counting sort): to[start[x] ..
+     * start[x + 1]) are the changes that wait for x. */
+    size_t *start = tsk_xcalloc(n + 2, sizeof(size_t));
     size_t *indeg = tsk_xcalloc(n, sizeof(size_t));
+    size_t *to = tsk_xmalloc((e.n + 1) * sizeof(size_t));
     for (size_t k = 0; k < e.n; k++) {
-        start[e.v[k].from + 1]++;
+        start[e.v[k].from + 2]++;
         indeg[e.v[k].to]++;
     }
     for (size_t i = 0; i < n; i++)
-        start[i + 1] += start[i];
+        start[i + 2] += start[i + 1];
+    for (size_t k = 0; k < e.n; k++)
+        to[start[e.v[k].from + 1]++] = e.v[k].to;
     struct heap h = {tsk_xmalloc(n * sizeof(size_t)), 0};
     for (size_t i = 0; i < n; i++)
         if (!indeg[i])
@@ -233,8 +209,8 @@ void tsk_diff__order(struct tsk_plan *plan, size_t first,
         out[m++] = x;
         done[x] = 1;
         for (size_t k = start[x]; k < start[x + 1]; k++)
-            if (--indeg[e.v[k].to] == 0)
-                heap_push(&h, e.v[k].to);
+            if (--indeg[to[k]] == 0)
+                heap_push(&h, to[k]);
     }
     for (size_t i = 0; i < n && m < n; i++) /* a cycle in stored deps */
         if (!done[i])
@@ -249,6 +225,6 @@ void tsk_diff__order(struct tsk_plan *plan, size_t first,
     free(h.v);
     free(indeg);
     free(start);
+    free(to);
     TSK_ARRAY_FREE(e);
-    free(idx);
 }

@@ -1,7 +1,7 @@
 /*
  * graph.c - building the desired-state graph: nodes, the address index,
  * references and dependencies. Checking and ordering are in graph_check.c,
- * DOT and JSON output in graph_out.c.
+ * sorting by address in graph_sort.c, DOT and JSON output in graph_out.c.
  */
 #include "planner/graph.h"
 #include "planner/graph_int.h"
@@ -9,47 +9,130 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/strpool.h"
 #include "providers/provider.h"
 
-/* Open addressing: slot = node index + 1, 0 = empty; cap a power of 2. */
-struct tsk_graph__index {
-    uint32_t *slots;
-    size_t cap;
+/* Addresses live in chunks of this size (larger ones get their own). */
+#define ADDR_CHUNK ((size_t)64 * 1024)
+
+struct addr_chunk {
+    struct addr_chunk *next;
+    size_t used, cap;
+    char data[];
 };
 
-static uint64_t hash_str(const char *s)
+enum pool_use { POOL_TYPE, POOL_FUNCTION, POOL_ATTR, POOL_TARGET, POOL_USES };
+
+/* Open addressing: slot = (32-bit hash << 32) | (node index + 1), 0 =
+ * empty; cap a power of 2. The stored hash spares most string compares
+ * and every string read when the table grows. The strings nodes share
+ * (types, reference attribute names, function keys, sensitive paths) are
+ * pooled, and addresses are carved from chunks: a node costs no
+ * allocation of its own but its attributes and edge arrays. */
+struct tsk_graph__index {
+    uint64_t *slots;
+    size_t cap;
+    struct tsk_strpool strs;
+    struct {
+        const char *in, *out;
+    } last[POOL_USES]; /* per use: the last string looked up, its copy */
+    struct addr_chunk *chunks;
+};
+
+static uint32_t hash_str(const char *s)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 1099511628211ULL;
     }
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-static void index_put(struct tsk_graph__index *ix, const char *addr,
-                      uint32_t node)
+static void index_put(struct tsk_graph__index *ix, uint32_t h, uint32_t node)
 {
-    size_t mask = ix->cap - 1, i = (size_t)hash_str(addr) & mask;
+    size_t mask = ix->cap - 1, i = (size_t)h & mask;
     while (ix->slots[i])
         i = (i + 1) & mask;
-    ix->slots[i] = node + 1;
+    ix->slots[i] = (uint64_t)h << 32 | (uint64_t)(node + 1);
 }
 
 /* Makes room for n entries at a load factor under 1/2. */
-static void index_reserve(struct tsk_graph *g, size_t n)
+static void index_reserve(struct tsk_graph__index *ix, size_t n)
 {
-    struct tsk_graph__index *ix = g->index;
     if (ix->cap >= 2 * n + 2)
         return;
     size_t cap = ix->cap ? ix->cap : 64;
     while (cap < 2 * n + 2)
         cap *= 2;
-    free(ix->slots);
+    uint64_t *old = ix->slots;
+    size_t ocap = ix->cap;
     ix->slots = tsk_xcalloc(cap, sizeof(*ix->slots));
     ix->cap = cap;
-    for (size_t i = 0; i + 1 < n && i < g->nodes.n; i++)
-        index_put(ix, g->nodes.v[i].addr, (uint32_t)i);
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i])
+            index_put(ix, (uint32_t)(old[i] >> 32),
+                      (uint32_t)(old[i] & 0xffffffffu) - 1);
+    free(old);
+}
+
+/* The node at addr (hash h), or UINT32_MAX; *slot gets the empty slot
+ * where it would go. */
+static uint32_t index_get(const struct tsk_graph *g, const char *addr,
+                          uint32_t h, size_t *slot)
+{
+    const struct tsk_graph__index *ix = g->index;
+    size_t mask = ix->cap - 1, i = (size_t)h & mask;
+    for (; ix->slots[i]; i = (i + 1) & mask) {
+        uint64_t e = ix->slots[i];
+        if ((uint32_t)(e >> 32) != h)
+            continue;
+        uint32_t k = (uint32_t)(e & 0xffffffffu) - 1;
+        if (strcmp(g->nodes.v[k].addr, addr) == 0)
+            return k;
+    }
+    if (slot)
+        *slot = i;
+    return UINT32_MAX;
+}
+
+/* n bytes for an address, from the current chunk. */
+static char *addr_alloc(struct tsk_graph__index *ix, size_t n)
+{
+    struct addr_chunk *c = ix->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > ADDR_CHUNK ? n : ADDR_CHUNK;
+        c = tsk_xmalloc(sizeof(*c) + cap);
+        c->cap = cap;
+        c->used = 0;
+        c->next = ix->chunks;
+        ix->chunks = c;
+    }
+    char *r = c->data + c->used;
+    c->used += n;
+    return r;
+}
+
+/* Gives back the last n bytes addr_alloc handed out. */
+static void addr_unalloc(struct tsk_graph__index *ix, size_t n)
+{
+    ix->chunks->used -= n;
+}
+
+/* The pooled copy of s. Lookups repeat: a function's nodes come one
+ * after another, with the same key, type names and attribute names, so
+ * each use remembers its last string (compared, not trusted by address:
+ * the caller's string may be a reused buffer). */
+static const char *pooled(struct tsk_graph *g, enum pool_use use, const char *s)
+{
+    struct tsk_graph__index *ix = g->index;
+    if (!s)
+        s = "";
+    if (s == ix->last[use].in && strcmp(s, ix->last[use].out) == 0)
+        return ix->last[use].out;
+    ix->last[use].in = s;
+    ix->last[use].out = tsk_strpool_get(&ix->strs, s);
+    return ix->last[use].out;
 }
 
 void tsk_graph_init(struct tsk_graph *g, const struct tsk_provider *prov,
@@ -61,30 +144,37 @@ void tsk_graph_init(struct tsk_graph *g, const struct tsk_provider *prov,
     g->index = tsk_xcalloc(1, sizeof(*g->index));
 }
 
+void tsk_graph_reserve(struct tsk_graph *g, size_t n)
+{
+    if (n > UINT32_MAX - 2)
+        return;
+    TSK_ARRAY_GROW(g->nodes, n);
+    index_reserve(g->index, n);
+}
+
 void tsk_graph_free(struct tsk_graph *g)
 {
     if (!g)
         return;
     for (size_t i = 0; i < g->nodes.n; i++) {
         struct tsk_node *n = &g->nodes.v[i];
-        free(n->addr); /* type and name live in its block */
+        /* addresses and pooled strings go with the index */
         cJSON_Delete(n->attrs);
-        for (size_t j = 0; j < n->refs.n; j++) {
-            free(n->refs.v[j].attr);
-            free(n->refs.v[j].target_attr);
-        }
         TSK_ARRAY_FREE(n->refs);
-        for (size_t j = 0; j < n->sensitive.n; j++)
-            free(n->sensitive.v[j]);
         TSK_ARRAY_FREE(n->sensitive);
         TSK_ARRAY_FREE(n->deps);
         TSK_ARRAY_FREE(n->rdeps);
-        free((char *)n->function);
     }
     TSK_ARRAY_FREE(g->nodes);
     free(g->stack);
-    if (g->index)
+    if (g->index) {
         free(g->index->slots);
+        tsk_strpool_free(&g->index->strs);
+        for (struct addr_chunk *c = g->index->chunks, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
+    }
     free(g->index);
     memset(g, 0, sizeof(*g));
 }
@@ -94,13 +184,7 @@ uint32_t tsk_graph_find(const struct tsk_graph *g, const char *addr)
     const struct tsk_graph__index *ix = g->index;
     if (!ix || ix->cap == 0 || !addr)
         return UINT32_MAX;
-    size_t mask = ix->cap - 1, i = (size_t)hash_str(addr) & mask;
-    for (; ix->slots[i]; i = (i + 1) & mask) {
-        uint32_t k = ix->slots[i] - 1;
-        if (strcmp(g->nodes.v[k].addr, addr) == 0)
-            return k;
-    }
-    return UINT32_MAX;
+    return index_get(g, addr, hash_str(addr), NULL);
 }
 
 int tsk_graph_name_ok(const char *name)
@@ -122,7 +206,6 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
 {
     const struct tsk_provider *prov = g->prov;
     const struct tsk_resource_type *rt;
-    char *addr;
 
     if (!prov)
         prov = tsk_provider_for_type(type);
@@ -143,14 +226,18 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
         cJSON_Delete(attrs);
         return UINT32_MAX;
     }
-    /* One block: "type.name\0type\0", name inside the address. */
-    size_t tl = strlen(type), nl = strlen(name);
-    addr = tsk_xmalloc(2 * tl + nl + 3);
+    if (g->nodes.n >= UINT32_MAX - 2)
+        abort(); /* more nodes than indexes: cannot happen in practice */
+    struct tsk_graph__index *ix = g->index;
+    index_reserve(ix, g->nodes.n + 1);
+    /* "type.name", the name inside the address */
+    size_t tl = strlen(type), nl = strlen(name), slot = 0;
+    char *addr = addr_alloc(ix, tl + nl + 2);
     memcpy(addr, type, tl);
     addr[tl] = '.';
     memcpy(addr + tl + 1, name, nl + 1);
-    memcpy(addr + tl + nl + 2, type, tl + 1);
-    uint32_t prev = tsk_graph_find(g, addr);
+    uint32_t h = hash_str(addr);
+    uint32_t prev = index_get(g, addr, h, &slot);
     if (prev != UINT32_MAX) {
         const struct tsk_pos *pp = &g->nodes.v[prev].pos;
         tsk_diag_error(d, pos, "two resources have the address %s", addr);
@@ -158,17 +245,15 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
         if (pp->src)
             tsk_diag_detail(d, "the other is made at %s:%u:%u", pp->src->name,
                             pp->line, pp->col);
-        free(addr);
+        addr_unalloc(ix, tl + nl + 2);
         cJSON_Delete(attrs);
         return UINT32_MAX;
     }
-    if (g->nodes.n >= UINT32_MAX - 1)
-        abort(); /* more nodes than indexes: cannot happen in practice */
     struct tsk_node *n = TSK_ARRAY_PUSH(g->nodes);
     uint32_t idx = (uint32_t)(g->nodes.n - 1);
     n->addr = addr;
     n->name = addr + tl + 1;
-    n->type = addr + tl + nl + 2;
+    n->type = (char *)pooled(g, POOL_TYPE, type);
     n->rt = rt;
     n->prov = prov;
     n->attrs = attrs ? attrs : cJSON_CreateObject();
@@ -176,10 +261,19 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
         abort();
     if (pos)
         n->pos = *pos;
-    index_reserve(g, g->nodes.n);
-    index_put(g->index, addr, idx);
+    ix->slots[slot] = (uint64_t)h << 32 | (uint64_t)(idx + 1);
     return idx;
 }
+
+/* Appends a zeroed slot to a node's edge array, growing it from `first`
+ * entries by doubling: most nodes have one or two edges, which the
+ * general arrays' first growth (9 entries) would overshoot. */
+#define EDGE_PUSH(a, first)                                                    \
+    ((a).n == (a).alloc                                                        \
+         ? ((a).alloc = (a).alloc ? 2 * (a).alloc : (first),                   \
+            (a).v = tsk_xrealloc((a).v, (a).alloc * sizeof(*(a).v)))           \
+         : (a).v,                                                              \
+     memset(&(a).v[(a).n], 0, sizeof(*(a).v)), &(a).v[(a).n++])
 
 static int has_u32(const uint32_t *v, size_t n, uint32_t x)
 {
@@ -196,9 +290,9 @@ void tsk_graph_dep(struct tsk_graph *g, uint32_t node, uint32_t target)
     struct tsk_node *n = &g->nodes.v[node];
     if (has_u32(n->deps.v, n->deps.n, target))
         return;
-    *TSK_ARRAY_PUSH(n->deps) = target;
+    *EDGE_PUSH(n->deps, 4) = target;
     struct tsk_node *t = &g->nodes.v[target];
-    *TSK_ARRAY_PUSH(t->rdeps) = node;
+    *EDGE_PUSH(t->rdeps, 4) = node;
 }
 
 void tsk_graph_ref(struct tsk_graph *g, uint32_t node, const char *attr,
@@ -206,10 +300,12 @@ void tsk_graph_ref(struct tsk_graph *g, uint32_t node, const char *attr,
 {
     if (node >= g->nodes.n || target >= g->nodes.n)
         return;
-    struct tsk_ref *r = TSK_ARRAY_PUSH(g->nodes.v[node].refs);
-    r->attr = tsk_xstrdup(attr);
+    const char *a = pooled(g, POOL_ATTR, attr);
+    const char *ta = pooled(g, POOL_TARGET, target_attr);
+    struct tsk_ref *r = EDGE_PUSH(g->nodes.v[node].refs, 1);
+    r->attr = (char *)a;
     r->target = target;
-    r->target_attr = tsk_xstrdup(target_attr);
+    r->target_attr = (char *)ta;
     tsk_graph_dep(g, node, target);
 }
 
@@ -217,16 +313,15 @@ void tsk_graph_set_function(struct tsk_graph *g, uint32_t node, const char *key)
 {
     if (node >= g->nodes.n)
         return;
-    struct tsk_node *n = &g->nodes.v[node];
-    free((char *)n->function);
-    n->function = key ? tsk_xstrdup(key) : NULL;
+    g->nodes.v[node].function = key ? pooled(g, POOL_FUNCTION, key) : NULL;
 }
 
 void tsk_graph_sensitive(struct tsk_graph *g, uint32_t node, const char *path)
 {
     if (node >= g->nodes.n || !path)
         return;
-    *TSK_ARRAY_PUSH(g->nodes.v[node].sensitive) = tsk_xstrdup(path);
+    const char *p = pooled(g, POOL_ATTR, path);
+    *EDGE_PUSH(g->nodes.v[node].sensitive, 2) = (char *)p;
 }
 
 const struct tsk_ref *tsk_graph_ref_of(const struct tsk_graph *g, uint32_t node,
@@ -235,36 +330,10 @@ const struct tsk_ref *tsk_graph_ref_of(const struct tsk_graph *g, uint32_t node,
     if (node >= g->nodes.n || !attr)
         return NULL;
     const struct tsk_node *n = &g->nodes.v[node];
-    for (size_t i = 0; i < n->refs.n; i++)
-        if (strcmp(n->refs.v[i].attr, attr) == 0)
+    for (size_t i = 0; i < n->refs.n; i++) {
+        const char *ra = n->refs.v[i].attr;
+        if (ra == attr || (ra[0] == attr[0] && strcmp(ra, attr) == 0))
             return &n->refs.v[i];
-    return NULL;
-}
-
-static void msort(const struct tsk_graph *g, uint32_t *v, uint32_t *tmp,
-                  size_t n)
-{
-    if (n < 2)
-        return;
-    size_t h = n / 2, i = 0, j = h, k = 0;
-    msort(g, v, tmp, h);
-    msort(g, v + h, tmp, n - h);
-    while (i < h && j < n) {
-        if (strcmp(g->nodes.v[v[j]].addr, g->nodes.v[v[i]].addr) < 0)
-            tmp[k++] = v[j++];
-        else
-            tmp[k++] = v[i++];
     }
-    while (i < h)
-        tmp[k++] = v[i++];
-    while (j < n)
-        tmp[k++] = v[j++];
-    memcpy(v, tmp, n * sizeof(*v));
-}
-
-void tsk_graph__sort(const struct tsk_graph *g, uint32_t *v, size_t n)
-{
-    uint32_t *tmp = tsk_xmalloc((n + 1) * sizeof(*tmp));
-    msort(g, v, tmp, n);
-    free(tmp);
+    return NULL;
 }

@@ -4,7 +4,10 @@
  * A provider's lower() fills it; diff, apply and `graph` read it.
  *
  * Ownership: the graph owns its nodes, their strings, attribute objects and
- * references; tsk_graph_free() releases all of it. Node pointers are
+ * references; tsk_graph_free() releases all of it. The strings of nodes
+ * and references (addresses, types, reference attribute names, function
+ * keys, sensitive paths) are shared or carved from larger blocks: never
+ * free or modify one on its own. Node pointers are
  * invalidated by adding nodes: keep node indexes (uint32_t), not pointers,
  * across tsk_graph_add() calls.
  */
@@ -32,7 +35,8 @@ struct tsk_ref {
 
 struct tsk_node {
     char *addr; /* "type.name" */
-    char *type, *name; /* in addr's allocation: never freed on their own */
+    char *type, *name; /* name in addr's allocation, type shared: never
+                          freed on their own */
     const struct tsk_resource_type *rt;
     const struct tsk_provider *prov;
     cJSON *attrs;  /* configured values (an object); references not set */
@@ -41,8 +45,8 @@ struct tsk_node {
     TSK_ARRAY(uint32_t) deps;    /* nodes this one needs (from refs + extra) */
     TSK_ARRAY(uint32_t) rdeps;   /* nodes that need this one */
     struct tsk_pos pos;          /* the configuration that made the node */
-    const char *function; /* the model function key, or NULL (owned:
-                             set with tsk_graph_set_function) */
+    const char *function; /* the model function key, or NULL (the
+                             graph's copy: set with tsk_graph_set_function) */
 };
 
 struct tsk_graph {
@@ -55,6 +59,10 @@ struct tsk_graph {
 void tsk_graph_init(struct tsk_graph *g, const struct tsk_provider *prov,
                     const char *stack);
 void tsk_graph_free(struct tsk_graph *g);
+
+/** Makes room for n nodes in all (optional: saves growing the node array
+ * and the address index step by step). */
+void tsk_graph_reserve(struct tsk_graph *g, size_t n);
 
 /**
  * Adds a node of resource type `type` named `name`, taking ownership of

@@ -70,6 +70,28 @@ static int type_ok(enum tsk_attr_type t, const cJSON *v)
     return 0;
 }
 
+/* tsk_schema_attr, first by address: the lowering's constant attribute
+ * names are usually the very strings of the schema tables. */
+static const struct tsk_attr_schema *attr_of(const struct tsk_schema *s,
+                                             const char *name)
+{
+    if (!s || !s->attrs || !name)
+        return NULL;
+    for (const struct tsk_attr_schema *a = s->attrs; a->name; a++)
+        if (a->name == name)
+            return a;
+    return tsk_schema_attr(s, name);
+}
+
+/* The member of object o named name (cJSON_GetObjectItemCaseSensitive). */
+static const cJSON *member(const cJSON *o, const char *name)
+{
+    for (const cJSON *c = o ? o->child : NULL; c; c = c->next)
+        if (c->string && (c->string == name || strcmp(c->string, name) == 0))
+            return c;
+    return NULL;
+}
+
 static int node_error(struct tsk_diags *d, const struct tsk_node *n,
                       const char *msg, const char *attr)
 {
@@ -88,7 +110,7 @@ static int check_values(const struct tsk_graph *g, uint32_t i,
     if (!s)
         return 0;
     for (const cJSON *c = n->attrs ? n->attrs->child : NULL; c; c = c->next) {
-        const struct tsk_attr_schema *a = tsk_schema_attr(s, c->string);
+        const struct tsk_attr_schema *a = attr_of(s, c->string);
         if (!a) {
             const char *names[64];
             size_t k = 0;
@@ -128,12 +150,12 @@ static int check_refs(const struct tsk_graph *g, uint32_t i,
     for (size_t k = 0; s && k < n->refs.n; k++) {
         const struct tsk_ref *r = &n->refs.v[k];
         const struct tsk_node *t = &g->nodes.v[r->target];
-        const struct tsk_attr_schema *a = tsk_schema_attr(s, r->attr);
+        const struct tsk_attr_schema *a = attr_of(s, r->attr);
         if (!a) {
             rc = node_error(d, n, "is not in the schema", r->attr);
             continue;
         }
-        if (t->rt && !tsk_schema_attr(t->rt->schema, r->target_attr)) {
+        if (t->rt && !attr_of(t->rt->schema, r->target_attr)) {
             rc = node_error(d, n,
                             "refers to an attribute its target does "
                             "not have",
@@ -159,7 +181,7 @@ static int check_required(const struct tsk_graph *g, uint32_t i,
          a++) {
         if (!(a->flags & TSK_A_REQUIRED))
             continue;
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(n->attrs, a->name);
+        const cJSON *v = member(n->attrs, a->name);
         if ((v && !cJSON_IsNull(v)) || tsk_graph_ref_of(g, i, a->name))
             continue;
         rc = node_error(d, n, "is required but not set", a->name);
@@ -168,14 +190,6 @@ static int check_required(const struct tsk_graph *g, uint32_t i,
 }
 
 /* ---- ordering helpers ------------------------------------------------- */
-
-static int has_dep(const struct tsk_node *n, uint32_t x)
-{
-    for (size_t i = 0; i < n->deps.n; i++)
-        if (n->deps.v[i] == x)
-            return 1;
-    return 0;
-}
 
 /* Reports one strongly connected component as one cycle error: the
  * members by address, then one detail line per member with its position
@@ -226,20 +240,64 @@ static void report_cycle(const struct tsk_graph *g, uint32_t *m, size_t nm,
     tsk_buf_release(&list);
 }
 
+/* ---- adjacency ----------------------------------------------------------- */
+
+/* The dependencies (or the dependents) of every node in two flat arrays:
+ * node i's are v[off[i]..off[i+1]), in the nodes' own order. Walking them
+ * reads memory in order instead of a node struct and an array per node. */
+struct adj {
+    uint32_t *off, *v;
+};
+
+static void adj_build(const struct tsk_graph *g, int reverse, struct adj *a)
+{
+    size_t n = g->nodes.n, e = 0;
+    a->off = tsk_xmalloc((n + 1) * sizeof(*a->off));
+    for (size_t i = 0; i < n; i++) {
+        a->off[i] = (uint32_t)e;
+        e += reverse ? g->nodes.v[i].rdeps.n : g->nodes.v[i].deps.n;
+    }
+    a->off[n] = (uint32_t)e;
+    a->v = tsk_xmalloc((e + 1) * sizeof(*a->v));
+    for (size_t i = 0; i < n; i++) {
+        const struct tsk_node *nd = &g->nodes.v[i];
+        size_t k = reverse ? nd->rdeps.n : nd->deps.n;
+        if (k)
+            memcpy(a->v + a->off[i], reverse ? nd->rdeps.v : nd->deps.v,
+                   k * sizeof(*a->v));
+    }
+}
+
+/* Whether node i's list holds x. */
+static int adj_has(const struct adj *a, uint32_t i, uint32_t x)
+{
+    for (uint32_t k = a->off[i]; k < a->off[i + 1]; k++)
+        if (a->v[k] == x)
+            return 1;
+    return 0;
+}
+
+static void adj_free(struct adj *a)
+{
+    free(a->off);
+    free(a->v);
+}
+
 /* ---- Tarjan's strongly connected components ---------------------------- */
 
 #define UNSEEN UINT32_MAX
 
 /* Finds every cycle (a component of 2+ nodes, or a node depending on
  * itself) and reports each once. Returns how many were found. */
-static int find_cycles(const struct tsk_graph *g, struct tsk_diags *d)
+static int find_cycles(const struct tsk_graph *g, const struct adj *dep,
+                       struct tsk_diags *d)
 {
     size_t n = g->nodes.n;
     uint32_t *index = tsk_xmalloc((n + 1) * sizeof(*index));
     uint32_t *low = tsk_xmalloc((n + 1) * sizeof(*low));
     uint32_t *stack = tsk_xmalloc((n + 1) * sizeof(*stack));
     uint32_t *calls = tsk_xmalloc((n + 1) * sizeof(*calls));
-    size_t *edge = tsk_xcalloc(n + 1, sizeof(*edge));
+    uint32_t *edge = tsk_xcalloc(n + 1, sizeof(*edge));
     unsigned char *on = tsk_xcalloc(n + 1, 1);
     unsigned char *in = tsk_xcalloc(n + 1, 1);
     uint32_t next = 0;
@@ -257,9 +315,8 @@ static int find_cycles(const struct tsk_graph *g, struct tsk_diags *d)
         calls[csp++] = root;
         while (csp) {
             uint32_t v = calls[csp - 1];
-            const struct tsk_node *nv = &g->nodes.v[v];
-            if (edge[v] < nv->deps.n) {
-                uint32_t w = nv->deps.v[edge[v]++];
+            if (edge[v] < dep->off[v + 1] - dep->off[v]) {
+                uint32_t w = dep->v[dep->off[v] + edge[v]++];
                 if (index[w] == UNSEEN) {
                     index[w] = low[w] = next++;
                     stack[sp++] = w;
@@ -280,7 +337,7 @@ static int find_cycles(const struct tsk_graph *g, struct tsk_diags *d)
                 on[stack[--sp]] = 0;
             } while (stack[sp] != v);
             size_t nm = top - sp;
-            if (nm > 1 || has_dep(nv, v)) {
+            if (nm > 1 || adj_has(dep, v, v)) {
                 report_cycle(g, stack + sp, nm, in, d);
                 cycles++;
             }
@@ -346,10 +403,11 @@ static uint32_t heap_pop(struct heap *h)
 
 /* Kahn's algorithm: of the nodes whose dependencies are all placed, the
  * smallest address goes next. The graph must be acyclic. */
-static uint32_t *topo_order(const struct tsk_graph *g)
+static uint32_t *topo_order(const struct tsk_graph *g, const struct adj *dep)
 {
     size_t n = g->nodes.n, k = 0;
-    size_t *pending = tsk_xcalloc(n + 1, sizeof(*pending));
+    uint32_t *pending = tsk_xcalloc(n + 1, sizeof(*pending));
+    struct adj rdep;
     uint32_t *order = tsk_xmalloc((n + 1) * sizeof(*order));
     uint32_t *rank = tsk_xmalloc((n + 1) * sizeof(*rank));
     struct heap h = {rank, tsk_xmalloc((n + 1) * sizeof(uint32_t)), 0};
@@ -360,19 +418,20 @@ static uint32_t *topo_order(const struct tsk_graph *g)
     for (uint32_t i = 0; i < n; i++)
         rank[h.v[i]] = i;
 
+    adj_build(g, 1, &rdep);
     for (uint32_t i = 0; i < n; i++) {
-        pending[i] = g->nodes.v[i].deps.n;
+        pending[i] = dep->off[i + 1] - dep->off[i];
         if (pending[i] == 0)
             heap_push(&h, i);
     }
     while (h.n) {
         uint32_t v = heap_pop(&h);
-        const struct tsk_node *nv = &g->nodes.v[v];
         order[k++] = v;
-        for (size_t j = 0; j < nv->rdeps.n; j++)
-            if (--pending[nv->rdeps.v[j]] == 0)
-                heap_push(&h, nv->rdeps.v[j]);
+        for (uint32_t j = rdep.off[v]; j < rdep.off[v + 1]; j++)
+            if (--pending[rdep.v[j]] == 0)
+                heap_push(&h, rdep.v[j]);
     }
+    adj_free(&rdep);
     free(h.v);
     free(rank);
     free(pending);
@@ -395,11 +454,14 @@ int tsk_graph_check(struct tsk_graph *g, uint32_t **order, struct tsk_diags *d)
         if (check_required(g, i, d) < 0)
             rc = TSK_ERROR;
     }
-    if (find_cycles(g, d) > 0)
+    struct adj dep;
+    adj_build(g, 0, &dep);
+    if (find_cycles(g, &dep, d) > 0 || rc < 0) {
+        adj_free(&dep);
         return TSK_ERROR;
-    if (rc < 0)
-        return rc;
-    *order = topo_order(g);
+    }
+    *order = topo_order(g, &dep);
+    adj_free(&dep);
     if (!*order)
         return tsk_diag_error(d, NULL,
                               "internal error: the resource graph "

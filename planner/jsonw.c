@@ -4,6 +4,7 @@
 #include <float.h>
 #include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@ static void flush(struct tsk_jsonw *w)
     w->len = 0;
 }
 
-void tsk_jsonw_raw(struct tsk_jsonw *w, const char *s, size_t n)
+static void raw_slow(struct tsk_jsonw *w, const char *s, size_t n)
 {
     while (n) {
         if (w->len == w->cap)
@@ -40,7 +41,24 @@ void tsk_jsonw_raw(struct tsk_jsonw *w, const char *s, size_t n)
     }
 }
 
-static void put(struct tsk_jsonw *w, char c)
+/* Bytes as they are: a copy into the buffer unless it is full. */
+static inline void emit(struct tsk_jsonw *w, const char *s, size_t n)
+{
+    if (n <= w->cap - w->len) {
+        memcpy(w->buf + w->len, s, n);
+        w->len += n;
+    } else {
+        raw_slow(w, s, n);
+    }
+}
+#define EMIT_LIT(w, s) emit((w), (s), sizeof(s) - 1)
+
+void tsk_jsonw_raw(struct tsk_jsonw *w, const char *s, size_t n)
+{
+    emit(w, s, n);
+}
+
+static inline void put(struct tsk_jsonw *w, char c)
 {
     if (w->len == w->cap)
         flush(w);
@@ -59,38 +77,38 @@ void tsk_jsonw_str(struct tsk_jsonw *w, const char *s)
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         const unsigned char *run = p;
-        while (*p && plain(*p))
+        while (plain(*p))
             p++;
         if (p > run)
-            tsk_jsonw_raw(w, (const char *)run, (size_t)(p - run));
+            emit(w, (const char *)run, (size_t)(p - run));
         if (!*p)
             break;
-        char esc[8];
+        static const char hex[] = "0123456789abcdef";
+        char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
         switch (*p) {
         case '"':
-            tsk_jsonw_lit(w, "\\\"");
+            EMIT_LIT(w, "\\\"");
             break;
         case '\\':
-            tsk_jsonw_lit(w, "\\\\");
+            EMIT_LIT(w, "\\\\");
             break;
         case '\b':
-            tsk_jsonw_lit(w, "\\b");
+            EMIT_LIT(w, "\\b");
             break;
         case '\f':
-            tsk_jsonw_lit(w, "\\f");
+            EMIT_LIT(w, "\\f");
             break;
         case '\n':
-            tsk_jsonw_lit(w, "\\n");
+            EMIT_LIT(w, "\\n");
             break;
         case '\r':
-            tsk_jsonw_lit(w, "\\r");
+            EMIT_LIT(w, "\\r");
             break;
         case '\t':
-            tsk_jsonw_lit(w, "\\t");
+            EMIT_LIT(w, "\\t");
             break;
         default:
-            snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)*p);
-            tsk_jsonw_raw(w, esc, 6);
+            emit(w, esc, 6);
             break;
         }
         p++;
@@ -103,13 +121,30 @@ void tsk_jsonw_str_or_null(struct tsk_jsonw *w, const char *s)
     if (s)
         tsk_jsonw_str(w, s);
     else
-        tsk_jsonw_lit(w, "null");
+        EMIT_LIT(w, "null");
 }
 
 static int same_double(double a, double b)
 {
     double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
     return fabs(a - b) <= m * DBL_EPSILON;
+}
+
+int tsk_jsonw_lld(char *out, long long v)
+{
+    unsigned long long u =
+        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char tmp[24];
+    int k = 0, n = 0;
+    do {
+        tmp[k++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        out[n++] = '-';
+    while (k)
+        out[n++] = tmp[--k];
+    return n;
 }
 
 /* cJSON 1.7.15's print_number: "%1.15g", or "%1.17g" when that does not
@@ -121,47 +156,67 @@ static int whole(char nb[32], double d)
 {
     if (!(d > -1e15 && d < 1e15) || d != floor(d) || (d == 0 && signbit(d)))
         return -1;
-    long long v = (long long)d;
-    unsigned long long u =
-        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    char tmp[24];
-    int k = 0, n = 0;
-    do {
-        tmp[k++] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        nb[n++] = '-';
-    while (k)
-        nb[n++] = tmp[--k];
+    int n = tsk_jsonw_lld(nb, (long long)d);
     nb[n] = '\0';
     return n;
 }
+
+/* What "%1.15g" and "%1.17g" decide, for numbers that are not whole. */
+static int fractional(char nb[32], double d)
+{
+    int n;
+    if (isnan(d) || isinf(d)) {
+        n = snprintf(nb, 32, "null");
+    } else {
+        n = snprintf(nb, 32, "%1.15g", d);
+        if (n > 0 && n < 32 && !same_double(strtod(nb, NULL), d))
+            n = snprintf(nb, 32, "%1.17g", d);
+    }
+    if (n < 0 || n >= 32)
+        n = snprintf(nb, 32, "null");
+    const struct lconv *lc = localeconv();
+    char dp = lc && lc->decimal_point ? lc->decimal_point[0] : '.';
+    for (int i = 0; dp != '.' && i < n; i++)
+        if (nb[i] == dp)
+            nb[i] = '.';
+    return n;
+}
+
+/*
+ * Fractional numbers repeat (unit prices, quantities): the last ones
+ * printed are kept per thread, so most take neither printf nor strtod.
+ */
+#define NUM_CACHE 256
+struct num_entry {
+    uint64_t bits;
+    unsigned char len; /* 0: empty */
+    char text[31];
+};
+static _Thread_local struct num_entry num_cache[NUM_CACHE];
 
 static void number(struct tsk_jsonw *w, double d)
 {
     char nb[32];
     int n = whole(nb, d);
     if (n > 0) {
-        tsk_jsonw_raw(w, nb, (size_t)n);
+        emit(w, nb, (size_t)n);
         return;
     }
-    if (isnan(d) || isinf(d)) {
-        n = snprintf(nb, sizeof(nb), "null");
-    } else {
-        double back = 0.0;
-        n = snprintf(nb, sizeof(nb), "%1.15g", d);
-        if (sscanf(nb, "%lg", &back) != 1 || !same_double(back, d))
-            n = snprintf(nb, sizeof(nb), "%1.17g", d);
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof(bits));
+    struct num_entry *e =
+        &num_cache[(bits ^ (bits >> 29) ^ (bits >> 47)) % NUM_CACHE];
+    if (e->len && e->bits == bits) {
+        emit(w, e->text, e->len);
+        return;
     }
-    if (n < 0 || (size_t)n >= sizeof(nb))
-        n = snprintf(nb, sizeof(nb), "null");
-    const struct lconv *lc = localeconv();
-    char dp = lc && lc->decimal_point ? lc->decimal_point[0] : '.';
-    for (int i = 0; dp != '.' && i < n; i++)
-        if (nb[i] == dp)
-            nb[i] = '.';
-    tsk_jsonw_raw(w, nb, (size_t)n);
+    n = fractional(nb, d);
+    if (n > 0 && n < (int)sizeof(e->text)) {
+        e->bits = bits;
+        e->len = (unsigned char)n;
+        memcpy(e->text, nb, (size_t)n);
+    }
+    emit(w, nb, (size_t)n);
 }
 
 void tsk_jsonw_num(struct tsk_jsonw *w, double d)
@@ -172,15 +227,15 @@ void tsk_jsonw_num(struct tsk_jsonw *w, double d)
 void tsk_jsonw_value(struct tsk_jsonw *w, const cJSON *v)
 {
     if (!v) {
-        tsk_jsonw_lit(w, "null");
+        EMIT_LIT(w, "null");
         return;
     }
     switch (v->type & 0xFF) {
     case cJSON_False:
-        tsk_jsonw_lit(w, "false");
+        EMIT_LIT(w, "false");
         break;
     case cJSON_True:
-        tsk_jsonw_lit(w, "true");
+        EMIT_LIT(w, "true");
         break;
     case cJSON_Number:
         number(w, v->valuedouble);
@@ -190,9 +245,9 @@ void tsk_jsonw_value(struct tsk_jsonw *w, const cJSON *v)
         break;
     case cJSON_Raw:
         if (v->valuestring)
-            tsk_jsonw_raw(w, v->valuestring, strlen(v->valuestring));
+            emit(w, v->valuestring, strlen(v->valuestring));
         else
-            tsk_jsonw_lit(w, "null");
+            EMIT_LIT(w, "null");
         break;
     case cJSON_Array:
         put(w, '[');
@@ -215,9 +270,15 @@ void tsk_jsonw_value(struct tsk_jsonw *w, const cJSON *v)
         put(w, '}');
         break;
     default: /* cJSON_NULL, and invalid items */
-        tsk_jsonw_lit(w, "null");
+        EMIT_LIT(w, "null");
         break;
     }
+}
+
+int tsk_jsonw_flush(struct tsk_jsonw *w)
+{
+    flush(w);
+    return w->err ? -1 : 0;
 }
 
 int tsk_jsonw_finish(struct tsk_jsonw *w)

@@ -40,12 +40,18 @@ void tsk_jsonw_str(struct tsk_jsonw *w, const char *s);
 void tsk_jsonw_str_or_null(struct tsk_jsonw *w, const char *s);
 /** Writes the number a cJSON_CreateNumber(d) item prints as. */
 void tsk_jsonw_num(struct tsk_jsonw *w, double d);
+/** v in decimal as "%lld" prints it, into out (at least 20 bytes, not
+ * NUL-terminated); returns the length. */
+int tsk_jsonw_lld(char *out, long long v);
 /** Writes v as cJSON_PrintUnformatted(v) would; null for NULL. */
 void tsk_jsonw_value(struct tsk_jsonw *w, const cJSON *v);
 /** Appends v to out as cJSON_PrintUnformatted(v) would ("null" for NULL),
  * without allocating beyond out's growth. */
 struct tsk_buf;
 void tsk_jsonw_print(struct tsk_buf *out, const cJSON *v);
+/** Hands what is buffered to the sink now; returns 0, or -1 when the sink
+ * failed at any point. */
+int tsk_jsonw_flush(struct tsk_jsonw *w);
 /**
  * Hands what is left to the sink and releases the buffer. Returns 0, or -1
  * when the sink failed at any point.

@@ -1,6 +1,8 @@
 /* plan.c - releasing plans and objects, counting changes, action names. */
 #include "planner/plan.h"
 
+#include "planner/jsonspan.h"
+
 #include <stdlib.h>
 
 static void strs_free(char **v, size_t n)
@@ -18,6 +20,7 @@ void tsk_object_release(struct tsk_object *o)
     free(o->type);
     free(o->provider);
     free(o->id);
+    free(o->text);
     cJSON_Delete(o->attrs);
     strs_free(o->sensitive.v, o->sensitive.n);
     strs_free(o->deps.v, o->deps.n);
@@ -26,11 +29,17 @@ void tsk_object_release(struct tsk_object *o)
 
 static void change_release(struct tsk_change *c)
 {
-    free(c->addr);
-    free(c->type);
-    free(c->name);
-    free(c->provider);
-    free(c->id);
+    if (c->borrowed) {
+        free(c->deps.v);
+        c->deps.v = NULL;
+        c->deps.n = 0;
+    } else {
+        free(c->addr);
+        free(c->type);
+        free(c->name);
+        free(c->provider);
+        free(c->id);
+    }
     cJSON_Delete(c->before);
     cJSON_Delete(c->after);
     cJSON_Delete(c->after_unknown);
@@ -145,4 +154,83 @@ const char *tsk_reason_name(enum tsk_reason r)
         break;
     }
     return NULL;
+}
+
+cJSON *tsk_object_attrs(const struct tsk_object *o)
+{
+    struct tsk_object *m = (struct tsk_object *)o; /* the parse cache */
+    if (!o)
+        return NULL;
+    if (!m->attrs) {
+        m->attrs = o->text ? cJSON_Parse(o->text) : NULL;
+        if (!cJSON_IsObject(m->attrs)) {
+            cJSON_Delete(m->attrs);
+            m->attrs = cJSON_CreateObject();
+            free(m->text); /* not the text of attrs */
+            m->text = NULL;
+        }
+    }
+    return m->attrs;
+}
+
+void tsk_object_set_attrs(struct tsk_object *o, cJSON *attrs)
+{
+    cJSON_Delete(o->attrs);
+    o->attrs = attrs;
+    free(o->text);
+    o->text = NULL;
+}
+
+int tsk_object_has_attrs(const struct tsk_object *o)
+{
+    return o && (o->attrs || o->text);
+}
+
+static int wanted(const char *const *names, const char *k, size_t n)
+{
+    for (; *names; names++)
+        if (strlen(*names) == n && memcmp(*names, k, n) == 0)
+            return 1;
+    return 0;
+}
+
+cJSON *tsk_object_pick(const struct tsk_object *o, const char *const *names)
+{
+    cJSON *out = cJSON_CreateObject();
+    tsk_jspans sp = {0};
+    int plain = !o->attrs && o->text && tsk_jspan_split(o->text, &sp) == 0;
+    for (size_t i = 0; plain && i < sp.n; i++)
+        plain = !memchr(sp.v[i].key, '\\', sp.v[i].klen); /* escaped key */
+    if (plain) {
+        for (size_t i = 0; i < sp.n; i++) {
+            const struct tsk_jspan *s = &sp.v[i];
+            if (!wanted(names, s->key, s->klen) ||
+                tsk_jspan_find(sp.v, i, s->key, s->klen))
+                continue;
+            cJSON *v = cJSON_ParseWithLength(s->val, s->vlen);
+            char *k = tsk_xstrndup(s->key, s->klen);
+            cJSON_AddItemToObject(out, k, v ? v : cJSON_CreateNull());
+            free(k);
+        }
+        TSK_ARRAY_FREE(sp);
+        return out;
+    }
+    TSK_ARRAY_FREE(sp);
+    const cJSON *a = tsk_object_attrs(o);
+    for (const cJSON *k = a->child; k; k = k->next)
+        if (k->string && wanted(names, k->string, strlen(k->string)) &&
+            cJSON_GetObjectItemCaseSensitive(a, k->string) == k)
+            cJSON_AddItemToObject(out, k->string, cJSON_Duplicate(k, 1));
+    return out;
+}
+
+const cJSON *tsk_change_before(const struct tsk_change *c, cJSON **tmp)
+{
+    *tmp = NULL;
+    if (!c->before || (c->before->type & 0xFF) != cJSON_Raw)
+        return c->before;
+    *tmp = cJSON_Parse(c->before->valuestring);
+    if (!*tmp)
+        *tmp = cJSON_CreateObject();
+    return *tmp;
 }

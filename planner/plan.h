@@ -5,8 +5,10 @@
  * apply.c carries it out.
  *
  * Ownership: a struct tsk_plan owns every change, drift entry, string and
- * cJSON object in it; tsk_plan_free() releases all of it. A struct
- * tsk_object owns its strings and attrs (tsk_object_release()).
+ * cJSON object in it; tsk_plan_free() releases all of it, except where
+ * a change's before borrows a prior object (tsk_diff_opts.borrow_prior:
+ * those objects then outlive the plan). A struct tsk_object owns its
+ * strings, text and attrs (tsk_object_release()).
  */
 #ifndef TSK_PLAN_H
 #define TSK_PLAN_H
@@ -16,16 +18,43 @@
 
 #include "planner/util/util.h"
 
-/* A managed object as the state records it, or as a refresh read it. */
+/*
+ * A managed object as the state records it, or as a refresh read it.
+ * Its attributes (computed ones included) are kept as the stored JSON text
+ * and parsed only when something needs the tree: read them through
+ * tsk_object_attrs() (or text and tsk_object_pick() for a few members),
+ * never attrs directly. When attrs is set it is authoritative; text, when
+ * set too, is then exactly the text attrs was parsed from. Whoever
+ * replaces attrs uses tsk_object_set_attrs() (which drops text).
+ * Threads: parsing caches the tree in the object, so one object is used by
+ * one thread at a time (different objects may be used concurrently).
+ */
 struct tsk_object {
     char *addr, *type, *provider;
     char *id;     /* remote id */
-    cJSON *attrs; /* attributes, computed ones included */
+    char *text;   /* the attributes as stored JSON text, or NULL */
+    cJSON *attrs; /* parsed attributes, or NULL until first needed */
     TSK_ARRAY(char *) sensitive; /* sensitive attribute paths */
     TSK_ARRAY(char *) deps;      /* addresses it depended on */
     int tainted;
 };
 void tsk_object_release(struct tsk_object *o);
+/**
+ * The attributes as a tree (borrowed from o): parsed from text on first
+ * use (an object for text that is missing or not a JSON object). Though
+ * o is const, the first call stores the tree in it (see threads above).
+ */
+cJSON *tsk_object_attrs(const struct tsk_object *o);
+/** Replaces o's attributes by attrs (taken; NULL for none) and drops text. */
+void tsk_object_set_attrs(struct tsk_object *o, cJSON *attrs);
+/** 1 when o has attributes at all (text or tree). */
+int tsk_object_has_attrs(const struct tsk_object *o);
+/**
+ * A new object (the caller's) holding copies of the top-level members of
+ * o's attributes named in names (NULL-terminated), first occurrence each,
+ * in attribute order. Parses just those members when o is not parsed yet.
+ */
+cJSON *tsk_object_pick(const struct tsk_object *o, const char *const *names);
 
 enum tsk_action {
     TSK_NOOP,
@@ -52,7 +81,10 @@ struct tsk_change {
     enum tsk_action action;
     enum tsk_reason reason;
     char *id;             /* remote id of the prior object, or NULL */
-    cJSON *before;        /* prior attributes, or NULL (create) */
+    /* Prior attributes, or NULL (create). A no-op's before may be a
+     * cJSON_Raw item holding the prior's JSON text (tsk_change_before()
+     * gives it as a tree): readers of a no-op's before use that. */
+    cJSON *before;
     cJSON *after;         /* planned attributes, or NULL (delete) */
     cJSON *after_unknown; /* object: attr -> true where unknown until apply */
     TSK_ARRAY(char *) sensitive;     /* sensitive paths (before and after) */
@@ -60,6 +92,10 @@ struct tsk_change {
     TSK_ARRAY(char *) deps;          /* addresses this change waits for */
     uint32_t node;        /* graph node index, UINT32_MAX when none */
     const char *function; /* model function key, for per-function tables */
+    /* 1: addr, type, name, provider, id and the deps strings (not the
+     * deps array) are borrowed from the graph and the prior objects,
+     * which outlive the plan (tsk_diff_opts.borrow_prior); 0: owned. */
+    int borrowed;
 };
 
 enum tsk_drift_kind { TSK_DRIFT_CHANGED, TSK_DRIFT_DELETED };
@@ -96,6 +132,11 @@ struct tsk_plan {
 };
 
 void tsk_plan_free(struct tsk_plan *p);
+/**
+ * c->before as a tree: c->before itself, or when it is raw JSON text a
+ * parse of it stored in *tmp (the caller deletes *tmp). NULL for none.
+ */
+const cJSON *tsk_change_before(const struct tsk_change *c, cJSON **tmp);
 /** Counts of changes to add, change and destroy, as in Terraform. */
 void tsk_plan_counts(const struct tsk_plan *p, int *add, int *change,
                      int *destroy);

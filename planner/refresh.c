@@ -39,7 +39,9 @@ static void read_one(void *arg, size_t i)
     if (!j->rt)
         return;
     struct tsk_rcall call = {c->o->pctx, ob->addr, c->o->stack};
-    j->rc = j->rt->read(&call, ob->id ? ob->id : "", ob->attrs, &j->out, &j->d);
+    /* each job reads its own object: parsing it here is not shared */
+    j->rc = j->rt->read(&call, ob->id ? ob->id : "", tsk_object_attrs(ob),
+                        &j->out, &j->d);
     if (j->rc && !j->d.nerr)
         tsk_diag_error(&j->d, NULL, "reading %s failed", ob->addr);
 }
@@ -53,12 +55,14 @@ static void read_chunk(void *arg, size_t k)
     struct tsk_pcall *pc = tsk_xcalloc(hi - lo + 1, sizeof(*pc));
     for (size_t m = 0; m < hi - lo; m++) {
         const struct tsk_object *ob = &c->objs[c->idx[lo + m]];
+        /* the stored text when there is one: nothing parsed to compare */
         pc[m] = (struct tsk_pcall){
             .op = 'r',
             .rt = c->jobs[c->idx[lo + m]].rt,
             .c = {c->o->pctx, ob->addr, c->o->stack},
             .id = ob->id ? ob->id : "",
-            .prior = ob->attrs,
+            .prior = ob->text && !ob->attrs ? NULL : tsk_object_attrs(ob),
+            .prior_text = ob->attrs ? NULL : ob->text,
         };
     }
     c->o->prov->call_many(c->o->pctx, pc, hi - lo);
@@ -116,8 +120,7 @@ static struct tsk_drift *add_drift(struct tsk_plan *plan,
     dr->type = tsk_xstrdup(ob->type ? ob->type : "");
     dr->provider = tsk_xstrdup(ob->provider ? ob->provider : "");
     dr->id = ob->id ? tsk_xstrdup(ob->id) : NULL;
-    dr->state_attrs =
-        ob->attrs ? cJSON_Duplicate(ob->attrs, 1) : cJSON_CreateObject();
+    dr->state_attrs = cJSON_Duplicate(tsk_object_attrs(ob), 1);
     for (size_t i = 0; i < ob->sensitive.n; i++)
         TSK_STRS_ADD_UNIQUE(dr->sensitive, ob->sensitive.v[i]);
     const struct tsk_attr_schema *a =
@@ -140,7 +143,7 @@ static void settle(struct tsk_plan *plan, struct tsk_object *ob, struct rjob *j)
         return;
     }
     tsk_strvec paths = {0};
-    tsk_path_diff(ob->attrs, j->out, NULL, &paths);
+    tsk_path_diff(tsk_object_attrs(ob), j->out, NULL, &paths);
     if (paths.n) {
         struct tsk_drift *dr = add_drift(plan, ob, j->rt);
         dr->kind = TSK_DRIFT_CHANGED;
@@ -148,8 +151,7 @@ static void settle(struct tsk_plan *plan, struct tsk_object *ob, struct rjob *j)
         TSK_STRS_MOVE(dr->paths, paths);
     }
     tsk_strvec_free(&paths);
-    cJSON_Delete(ob->attrs);
-    ob->attrs = j->out;
+    tsk_object_set_attrs(ob, j->out);
     j->out = NULL;
 }
 

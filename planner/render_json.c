@@ -51,9 +51,11 @@ static cJSON *change_json(const struct tsk_change *c,
 {
     cJSON *rc = head(c->addr, c->type, c->provider);
     cJSON *ch = cJSON_AddObjectToObject(rc, "change");
+    cJSON *tmp = NULL;
+    const cJSON *before = tsk_change_before(c, &tmp);
     cJSON_AddItemToObject(ch, "actions", tsk_action_json(c->action));
     cJSON_AddItemToObject(ch, "before",
-                          value(c->before, c->sensitive.v, c->sensitive.n, o));
+                          value(before, c->sensitive.v, c->sensitive.n, o));
     cJSON_AddItemToObject(ch, "after",
                           value(c->after, c->sensitive.v, c->sensitive.n, o));
     cJSON_AddItemToObject(ch, "after_unknown",
@@ -61,15 +63,16 @@ static cJSON *change_json(const struct tsk_change *c,
                               ? cJSON_Duplicate(c->after_unknown, 1)
                               : cJSON_CreateObject());
     cJSON_AddItemToObject(ch, "before_sensitive",
-                          mask(c->before, c->sensitive.v, c->sensitive.n));
+                          mask(before, c->sensitive.v, c->sensitive.n));
     cJSON_AddItemToObject(ch, "after_sensitive",
                           mask(c->after, c->sensitive.v, c->sensitive.n));
     if (c->replace_paths.n) {
         cJSON *rp = cJSON_AddArrayToObject(ch, "replace_paths");
         for (size_t i = 0; i < c->replace_paths.n; i++)
             cJSON_AddItemToArray(
-                rp, tsk_path_steps(c->before, c->replace_paths.v[i]));
+                rp, tsk_path_steps(before, c->replace_paths.v[i]));
     }
+    cJSON_Delete(tmp);
     const char *reason = tsk_reason_name(c->reason);
     if (reason)
         add_str(rc, "action_reason", reason);
@@ -125,13 +128,15 @@ static cJSON *values_json(const struct tsk_plan *p, int after,
     cJSON *res = cJSON_AddArrayToObject(rm, "resources");
     for (size_t i = 0; i < n; i++) {
         const struct tsk_change *c = v[i];
-        const cJSON *val = after ? c->after : c->before;
+        cJSON *tmp = NULL;
+        const cJSON *val = after ? c->after : tsk_change_before(c, &tmp);
         cJSON *r = head(c->addr, c->type, c->provider);
         cJSON_AddNumberToObject(r, "schema_version", 0);
         cJSON_AddItemToObject(r, "values",
                               value(val, c->sensitive.v, c->sensitive.n, o));
         cJSON_AddItemToObject(r, "sensitive_values",
                               mask(val, c->sensitive.v, c->sensitive.n));
+        cJSON_Delete(tmp);
         cJSON_AddItemToArray(res, r);
     }
     free(v);

@@ -66,19 +66,22 @@ static int cmpstr(const void *a, const void *b)
 /* Top-level attributes that change (unknown ones included), sorted. */
 static void changed_attrs(const struct tsk_change *c, tsk_strvec *out)
 {
-    const cJSON *objs[3] = {c->before, c->after, c->after_unknown};
+    cJSON *tmp = NULL;
+    const cJSON *before = tsk_change_before(c, &tmp);
+    const cJSON *objs[3] = {before, c->after, c->after_unknown};
     for (int i = 0; i < 3; i++)
         for (const cJSON *k = objs[i] ? objs[i]->child : NULL; k; k = k->next) {
             const char *n = k->string;
             if (tsk_strs_has(out->v, out->n, n))
                 continue;
             if (cJSON_GetObjectItemCaseSensitive(c->after_unknown, n) ||
-                !tsk_value_eq(cJSON_GetObjectItemCaseSensitive(c->before, n),
+                !tsk_value_eq(cJSON_GetObjectItemCaseSensitive(before, n),
                               cJSON_GetObjectItemCaseSensitive(c->after, n)))
                 *TSK_ARRAY_PUSH(*out) = tsk_xstrdup(n);
         }
     if (out->n > 1)
         qsort(out->v, out->n, sizeof(*out->v), cmpstr);
+    cJSON_Delete(tmp);
 }
 
 static void attrs_cell(struct tsk_buf *b, const struct tsk_change *c)

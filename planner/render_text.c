@@ -34,13 +34,22 @@ static const char *symbol(enum tsk_action a)
     return "   ";
 }
 
+/* A string as "%s" prints it, without printf (once per line of a plan). */
+static void str(struct tsk_buf *b, const char *s)
+{
+    tsk_buf_adds(b, s ? s : "(null)");
+}
+
 void tsk_render__header(struct tsk_rt *r, const char *addr, const char *what)
 {
     tsk_buf_adds(r->b, "  ");
     tsk_render__color_on(r, "1");
-    tsk_buf_addf(r->b, "# %s", addr);
+    tsk_buf_adds(r->b, "# ");
+    str(r->b, addr);
     tsk_render__color_off(r);
-    tsk_buf_addf(r->b, " %s\n", what);
+    tsk_buf_addch(r->b, ' ');
+    tsk_buf_adds(r->b, what);
+    tsk_buf_addch(r->b, '\n');
 }
 
 static void change_header(struct tsk_rt *r, const struct tsk_change *c)
@@ -78,7 +87,11 @@ void tsk_render__resource(struct tsk_rt *r, const char *sym, const char *type,
                           const char *name)
 {
     tsk_render__sym(r, sym);
-    tsk_buf_addf(r->b, " resource \"%s\" \"%s\" {\n", type, name);
+    tsk_buf_adds(r->b, " resource \"");
+    str(r->b, type);
+    tsk_buf_adds(r->b, "\" \"");
+    str(r->b, name);
+    tsk_buf_adds(r->b, "\" {\n");
 }
 
 static void render_change(struct tsk_rt *r, const struct tsk_change *c)
@@ -163,9 +176,10 @@ static void no_changes(struct tsk_rt *r, const struct tsk_plan *p)
 void tsk_render_text_drift(struct tsk_buf *out, const struct tsk_plan *p,
                            const struct tsk_render_opts *o)
 {
-    struct tsk_rt r = {out, o, NULL, 0, NULL, 0};
+    struct tsk_rt r;
     if (!p->drift.n)
         return;
+    tsk_render__init(&r, out, o);
     tsk_buf_addch(out, '\n');
     tsk_render__color_on(&r, "1");
     tsk_buf_adds(out, "Note: Objects have changed outside of tuskform");
@@ -188,6 +202,7 @@ void tsk_render_text_drift(struct tsk_buf *out, const struct tsk_plan *p,
                           NULL);
         tsk_buf_adds(out, "    }\n");
     }
+    tsk_render__done(&r);
     tsk_buf_addch(out, '\n');
     if (p->refresh_only) { /* nothing follows but the notes of `plan` */
         tsk_buf_adds(out, "\nThis is a refresh-only plan, so tuskform will "
@@ -219,45 +234,55 @@ void tsk_render_text(struct tsk_buf *out, const struct tsk_plan *p,
     tsk_render_text_stream(out, p, o, NULL);
 }
 
+static void text(struct tsk_rt *r, const struct tsk_plan *p, FILE *stream);
+
 void tsk_render_text_stream(struct tsk_buf *out, const struct tsk_plan *p,
                             const struct tsk_render_opts *o, FILE *stream)
 {
-    struct tsk_rt r = {out, o, NULL, 0, NULL, 0};
-    tsk_render_text_drift(out, p, o);
+    struct tsk_rt r;
+    tsk_render__init(&r, out, o);
+    text(&r, p, stream);
+    tsk_render__done(&r);
+}
+
+static void text(struct tsk_rt *r, const struct tsk_plan *p, FILE *stream)
+{
+    struct tsk_buf *out = r->b;
+    tsk_render_text_drift(out, p, r->o);
     if (p->refresh_only) {
         if (!p->drift.n) {
             tsk_buf_addch(out, '\n');
-            no_changes(&r, p);
+            no_changes(r, p);
         }
         return;
     }
     tsk_buf_addch(out, '\n');
     if (!nchanges(p)) {
-        no_changes(&r, p);
-        cost(&r, p);
+        no_changes(r, p);
+        cost(r, p);
         return;
     }
-    legend(&r, p);
+    legend(r, p);
     tsk_buf_adds(out, "\ntuskform will perform the following actions:\n");
     for (size_t i = 0; i < p->changes.n; i++) {
         if (p->changes.v[i].action == TSK_NOOP)
             continue;
         tsk_buf_addch(out, '\n');
-        render_change(&r, &p->changes.v[i]);
+        render_change(r, &p->changes.v[i]);
         if (stream && out->len >= ((size_t)1 << 20)) {
             fwrite(out->ptr, 1, out->len, stream);
             tsk_buf_reset(out);
         }
     }
     tsk_buf_addch(out, '\n');
-    tsk_render__color_on(&r, "1");
+    tsk_render__color_on(r, "1");
     tsk_buf_adds(out, "Plan:");
-    tsk_render__color_off(&r);
+    tsk_render__color_off(r);
     tsk_buf_addch(out, ' ');
     struct tsk_buf tmp = TSK_BUF_INIT;
     tsk_render_summary(&tmp, p);
     tsk_buf_adds(out, tmp.ptr + 6);
     tsk_buf_release(&tmp);
     tsk_buf_addch(out, '\n');
-    cost(&r, p);
+    cost(r, p);
 }

@@ -109,6 +109,9 @@ struct tsk_pcall {
     struct tsk_rcall c;
     const char *id;       /* read, update, delete */
     const cJSON *prior;   /* read, update, delete: as state holds it */
+    /* read: the state's JSON text of prior, or NULL; when set, prior may
+     * be NULL (borrowed, like prior) */
+    const char *prior_text;
     const cJSON *planned; /* create, update */
     char *out_id;         /* create */
     cJSON *out;           /* read (NULL: gone), create, update */

@@ -20,6 +20,8 @@ struct tsk_state {
     char *path;
     char lineage[64];
     int readonly;
+    int reader; /* tsk_state_open_reader: read-only on a read-write
+                   connection (so that closing it tidies the WAL) */
     pthread_mutex_t mu;
 
     /* lock lease; lock_id[0] == 0 when not held */

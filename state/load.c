@@ -56,43 +56,52 @@ static void arena_free(struct chunk *c)
     }
 }
 
-/* Copies columns 0-6 into one block, from the arena when there is one, or
- * an own allocation (block_); a damaged JSON column stays NULL. */
-static void copy_row(sqlite3_stmt *s, struct tsk_state_rec *r,
-                     struct chunk **arena)
+/* Points r at columns 0-6 of the current row (borrowed from s, valid
+ * until the next step) with their lengths in len; a damaged JSON column
+ * stays NULL. */
+static void view_row(sqlite3_stmt *s, struct tsk_state_rec *r, size_t len[7])
 {
     static const char kind[7] = {0, 0, 0, 0, '{', '[', '['};
     char **dst[7] = {&r->address,   &r->type,       &r->provider,
                      &r->remote_id, &r->attrs_json, &r->sensitive_json,
                      &r->deps_json};
-    size_t len[7], total = 0;
-    int keep[7];
     for (int i = 0; i < 7; i++) {
         const unsigned char *t = sqlite3_column_text(s, i);
-        keep[i] = t && (!kind[i] || json_ok(s, i, kind[i]));
-        len[i] = keep[i] ? (size_t)sqlite3_column_bytes(s, i) : 0;
-        total += keep[i] ? len[i] + 1 : 0;
+        int keep = t && (!kind[i] || json_ok(s, i, kind[i]));
+        len[i] = keep ? (size_t)sqlite3_column_bytes(s, i) : 0;
+        *dst[i] = keep ? (char *)t : NULL;
     }
+    r->tainted = sqlite3_column_int(s, 7) != 0;
+    r->block_ = NULL;
+}
+
+/* Copies the strings of a viewed row into one block, from the arena when
+ * there is one, or an own allocation (block_). */
+static void copy_row(struct tsk_state_rec *r, const size_t len[7],
+                     struct chunk **arena)
+{
+    char **dst[7] = {&r->address,   &r->type,       &r->provider,
+                     &r->remote_id, &r->attrs_json, &r->sensitive_json,
+                     &r->deps_json};
+    size_t total = 0;
+    for (int i = 0; i < 7; i++)
+        total += *dst[i] ? len[i] + 1 : 0;
     char *p = arena ? arena_alloc(arena, total)
                     : (r->block_ = tsk_xmalloc(total ? total : 1));
     for (int i = 0; i < 7; i++) {
-        *dst[i] = NULL;
-        if (!keep[i])
+        if (!*dst[i])
             continue;
-        memcpy(p, sqlite3_column_text(s, i), len[i]);
+        memcpy(p, *dst[i], len[i]);
         p[len[i]] = '\0';
         *dst[i] = p;
         p += len[i] + 1;
     }
 }
 
-/* Fills r from the current row; reports a damaged row by its address. */
-static int read_row(struct tsk_state *st, sqlite3_stmt *s,
-                    struct tsk_state_rec *r, struct chunk **arena,
-                    struct tsk_diags *d)
+/* Reports a damaged row by its address; 0 when r is whole. */
+static int check_row(struct tsk_state *st, const struct tsk_state_rec *r,
+                     struct tsk_diags *d)
 {
-    copy_row(s, r, arena);
-    r->tainted = sqlite3_column_int(s, 7) != 0;
     if (r->address && r->type && r->provider && r->attrs_json &&
         r->sensitive_json && r->deps_json)
         return 0;
@@ -173,58 +182,111 @@ static int load_meta(struct tsk_state *st, struct tsk_state_snap *snap,
     return 0;
 }
 
-static int load_rows(struct tsk_state *st, struct tsk_state_snap *snap,
+/* Calls fn for every whole row of the resources table, in table order
+ * (walking the address index would fetch the table's pages in random
+ * order); damaged rows are reported and skipped. */
+typedef int (*row_fn)(void *arg, const struct tsk_state_rec *r,
+                      const size_t len[7]);
+
+static int scan_rows(struct tsk_state *st, row_fn fn, void *arg,
                      struct tsk_diags *d)
 {
     sqlite3_stmt *s;
-    struct chunk *arena = NULL;
-    int rc, bad = 0, sorted = 1;
-    /* Table order, sorted here: walking the address index would fetch
-     * the table's pages in random order. */
+    int rc = SQLITE_DONE, bad = 0, stop = 0;
     if (tsk_state__prepare(st, &s, "SELECT " RES_COLS " FROM resources",
                            "loading resources", d) < 0)
         return TSK_ERROR;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct tsk_state_rec r = {0};
-        if (read_row(st, s, &r, &arena, d) < 0) {
-            tsk_state_rec_release(&r);
+    while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct tsk_state_rec r;
+        size_t len[7];
+        view_row(s, &r, len);
+        if (check_row(st, &r, d) < 0)
             bad = 1;
-            continue;
-        }
-        if (snap->res.n &&
-            strcmp(snap->res.v[snap->res.n - 1].address, r.address) >= 0)
-            sorted = 0;
-        *TSK_ARRAY_PUSH(snap->res) = r;
+        else
+            stop = fn(arg, &r, len);
     }
     sqlite3_finalize(s);
-    snap->arena_ = arena;
+    if (stop)
+        return stop;
     if (rc != SQLITE_DONE)
         return tsk_state__sqlerr(st, rc, "loading resources", d);
-    if (!sorted)
-        qsort(snap->res.v, snap->res.n, sizeof *snap->res.v, cmp_res);
     return bad ? TSK_EINVAL : 0;
+}
+
+/* Runs scan_rows in one read transaction (one serial's resources), with
+ * the lineage and serial read in it. */
+static int scan_tx(struct tsk_state *st, row_fn fn, void *arg,
+                   struct tsk_state_snap *meta, struct tsk_diags *d)
+{
+    pthread_mutex_lock(&st->mu);
+    int rc = tsk_state__exec(st, "BEGIN", "loading the state", d);
+    if (rc == 0) {
+        rc = load_meta(st, meta, d);
+        if (rc == 0)
+            rc = scan_rows(st, fn, arg, d);
+        tsk_state__rollback(st);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
+struct scan_cb {
+    tsk_state_scan_fn fn;
+    void *arg;
+};
+
+static int scan_one(void *arg, const struct tsk_state_rec *r,
+                    const size_t len[7])
+{
+    const struct scan_cb *cb = arg;
+    return cb->fn(cb->arg, r, len[4]);
+}
+
+int tsk_state_scan(struct tsk_state *st, tsk_state_scan_fn fn, void *arg,
+                   int64_t *serial, struct tsk_diags *d)
+{
+    struct tsk_state_snap meta = {0};
+    struct scan_cb cb = {fn, arg};
+    int rc = scan_tx(st, scan_one, &cb, &meta, d);
+    free(meta.lineage);
+    if (serial)
+        *serial = rc == 0 ? meta.serial : -1;
+    return rc;
+}
+
+struct snap_fill {
+    struct tsk_state_snap *snap;
+    struct chunk *arena;
+};
+
+/* A scan callback: the row copied into the snapshot's arena. */
+static int snap_add(void *arg, const struct tsk_state_rec *r,
+                    const size_t len[7])
+{
+    struct snap_fill *sf = arg;
+    struct tsk_state_rec *c = TSK_ARRAY_PUSH(sf->snap->res);
+    *c = *r;
+    copy_row(c, len, &sf->arena);
+    return 0;
 }
 
 int tsk_state_load(struct tsk_state_snap **out, struct tsk_state *st,
                    struct tsk_diags *d)
 {
     struct tsk_state_snap *snap = tsk_xcalloc(1, sizeof *snap);
-    int rc;
+    struct snap_fill sf = {snap, NULL};
     *out = NULL;
-    pthread_mutex_lock(&st->mu);
-    /* One read transaction: the snapshot is one serial's resources. */
-    rc = tsk_state__exec(st, "BEGIN", "loading the state", d);
-    if (rc == 0) {
-        rc = load_meta(st, snap, d);
-        if (rc == 0)
-            rc = load_rows(st, snap, d);
-        tsk_state__rollback(st);
-    }
-    pthread_mutex_unlock(&st->mu);
+    int rc = scan_tx(st, snap_add, &sf, snap, d);
+    snap->arena_ = sf.arena;
     if (rc < 0) {
         tsk_state_snap_free(snap);
         return rc;
     }
+    int sorted = 1;
+    for (size_t i = 1; sorted && i < snap->res.n; i++)
+        sorted = strcmp(snap->res.v[i - 1].address, snap->res.v[i].address) < 0;
+    if (!sorted)
+        qsort(snap->res.v, snap->res.n, sizeof *snap->res.v, cmp_res);
     *out = snap;
     return 0;
 }
@@ -270,9 +332,12 @@ int tsk_state_get(struct tsk_state_rec *out, struct tsk_state *st,
     if (rc == 0) {
         sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
         rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
-            rc = read_row(st, s, out, NULL, d);
-        else if (rc == SQLITE_DONE)
+        if (rc == SQLITE_ROW) {
+            size_t len[7];
+            view_row(s, out, len);
+            rc = check_row(st, out, d);
+            copy_row(out, len, NULL);
+        } else if (rc == SQLITE_DONE)
             rc = TSK_ENOTFOUND;
         else
             rc = tsk_state__sqlerr(st, rc, "reading a resource", d);

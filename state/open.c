@@ -263,7 +263,8 @@ static int precheck(struct tsk_state *st, int *fresh, struct tsk_diags *d)
 
 static int sql_open(struct tsk_state *st, int fresh, struct tsk_diags *d)
 {
-    int flags = (st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+    int flags = (st->readonly && !st->reader ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE) |
                 SQLITE_OPEN_FULLMUTEX;
     int rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
     if (rc != SQLITE_OK)
@@ -294,6 +295,11 @@ static int finish_open(struct tsk_state *st, int fresh, int full,
                                "apply) once to upgrade it.");
             return TSK_EINVAL;
         }
+        /* A reader stays query_only; validated, it may checkpoint (an
+         * empty WAL: nothing) and remove the WAL when it closes last. */
+        if (st->reader)
+            sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0,
+                              NULL);
         return 0;
     }
     if (tsk_state__exec(st, "PRAGMA query_only = 0", "opening it", d) < 0)
@@ -312,14 +318,16 @@ static int finish_open(struct tsk_state *st, int fresh, int full,
     return tsk_state__exec(st, "PRAGMA journal_mode = WAL", "opening it", d);
 }
 
-int tsk_state_open(struct tsk_state **out, const char *path,
-                   const struct tsk_state_opts *opts, struct tsk_diags *d)
+static int open_as(struct tsk_state **out, const char *path,
+                   const struct tsk_state_opts *opts, int reader,
+                   struct tsk_diags *d)
 {
     struct tsk_state *st = tsk_xcalloc(1, sizeof *st);
     int fresh = 0, rc;
     *out = NULL;
     st->path = tsk_xstrdup(path);
-    st->readonly = opts && opts->readonly;
+    st->readonly = reader || (opts && opts->readonly);
+    st->reader = reader;
     pthread_mutex_init(&st->mu, NULL);
     pthread_mutex_init(&st->gmu, NULL);
     pthread_cond_init(&st->gcv, NULL);
@@ -350,6 +358,18 @@ int tsk_state_open(struct tsk_state **out, const char *path,
         return rc;
     *out = st;
     return 0;
+}
+
+int tsk_state_open(struct tsk_state **out, const char *path,
+                   const struct tsk_state_opts *opts, struct tsk_diags *d)
+{
+    return open_as(out, path, opts, 0, d);
+}
+
+int tsk_state_open_reader(struct tsk_state **out, const char *path,
+                          struct tsk_diags *d)
+{
+    return open_as(out, path, NULL, 1, d);
 }
 
 void tsk_state_close(struct tsk_state *st)

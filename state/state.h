@@ -53,6 +53,16 @@ struct tsk_state_opts {
  */
 int tsk_state_open(struct tsk_state **out, const char *path,
                    const struct tsk_state_opts *opts, struct tsk_diags *d);
+/**
+ * Opens an existing state file at path only to read it, alongside other
+ * work (reading ahead while a configuration loads): like a read-only open
+ * it never creates, migrates or locks (TSK_ENOTFOUND with no diagnostic
+ * for a missing or empty file; an error for a file of an older schema),
+ * but when it is the last connection to close it removes the WAL files as
+ * a writer does, so it leaves the state's folder as it found it.
+ */
+int tsk_state_open_reader(struct tsk_state **out, const char *path,
+                          struct tsk_diags *d);
 /** Releases the lock if held (stopping its heartbeat) and closes. NULL ok. */
 void tsk_state_close(struct tsk_state *st);
 /** "<dir>/.tuskform/state.db", or ".tuskform/state.db" when dir is NULL. */
@@ -114,6 +124,24 @@ struct tsk_state_snap {
  */
 int tsk_state_load(struct tsk_state_snap **out, struct tsk_state *st,
                    struct tsk_diags *d);
+/**
+ * Called by tsk_state_scan for each resource: r's strings (attrs_json is
+ * attrs_len bytes long) are borrowed and valid during the call only;
+ * r->block_ is NULL. A non-zero return stops the scan.
+ */
+typedef int (*tsk_state_scan_fn)(void *arg, const struct tsk_state_rec *r,
+                                 size_t attrs_len);
+/**
+ * Calls fn for every resource of one serial (one read transaction) in
+ * stored order, which is not address order, with no copy made: for a
+ * caller that builds its own records. Damaged resources give the errors
+ * tsk_state_load gives and are not passed to fn; the others still are,
+ * and TSK_EINVAL is returned. *serial (may be NULL) gets the serial the
+ * resources were read at, or -1 on failure. Returns 0, an error, or what
+ * fn returned to stop.
+ */
+int tsk_state_scan(struct tsk_state *st, tsk_state_scan_fn fn, void *arg,
+                   int64_t *serial, struct tsk_diags *d);
 /** The resource at addr (borrowed from s), or NULL. O(log n). */
 const struct tsk_state_rec *tsk_state_snap_find(const struct tsk_state_snap *s,
                                                 const char *addr);

@@ -30,25 +30,72 @@
 #include "planner/model.h"
 #include "planner/srcfs.h"
 
+static int name_char_ok(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/* Copies the n bytes of s to dst, replacing characters outside
+ * [A-Za-z0-9_-] by '_'; returns dst + n. */
+static char *put_name(char *dst, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = name_char_ok(s[i]) ? s[i] : '_';
+    return dst + n;
+}
+
+/* prefix + NAME (see tsk_local__name) into buf, else a new string. */
+static char *name_into(char *buf, size_t cap, const char *prefix, const char *a,
+                       const char *b)
+{
+    size_t pl = prefix ? strlen(prefix) : 0, al = a ? strlen(a) : 0;
+    size_t bl = b ? strlen(b) : 0;
+    size_t len = pl + al + (b ? bl + 1 : 0);
+    char *s = len < cap ? buf : tsk_xmalloc(len + 1), *p = s;
+    if (pl)
+        memcpy(p, prefix, pl);
+    p = put_name(p + pl, a ? a : "", al);
+    if (b) {
+        *p++ = '_';
+        p = put_name(p, b, bl);
+    }
+    *p = '\0';
+    return s;
+}
+
 char *tsk_local__name(const char *a, const char *b)
 {
-    char *s = b ? tsk_xasprintf("%s_%s", a, b) : tsk_xstrdup(a ? a : "");
-    for (char *p = s; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            *p = '_';
+    return name_into(NULL, 0, NULL, a, b);
+}
+
+char *tsk_local__addr(char *buf, size_t cap, const char *type, const char *a,
+                      const char *b)
+{
+    size_t tl = strlen(type);
+    char pre[64];
+    if (tl + 2 > sizeof(pre)) {
+        char *p = tsk_xmalloc(tl + 2);
+        memcpy(p, type, tl);
+        memcpy(p + tl, ".", 2);
+        char *r = name_into(NULL, 0, p, a, b);
+        free(p);
+        return r;
     }
-    return s;
+    memcpy(pre, type, tl);
+    memcpy(pre + tl, ".", 2);
+    return name_into(buf, cap, pre, a, b);
 }
 
 uint32_t tsk_local__add(struct tsk_local_lower *L, const char *type,
                         const char *a, const char *b, cJSON *attrs,
                         const struct tsk_pos *pos, const char *fkey)
 {
-    char *name = tsk_local__name(a, b);
+    char buf[256];
+    char *name = name_into(buf, sizeof(buf), NULL, a, b);
     uint32_t n = tsk_graph_add(L->g, type, name, attrs, pos, L->d);
-    free(name);
+    if (name != buf)
+        free(name);
     if (n != UINT32_MAX && fkey)
         tsk_graph_set_function(L->g, n, fkey);
     return n;
@@ -84,6 +131,38 @@ void tsk_local__num(cJSON *o, const char *k, double v)
 void tsk_local__bool(cJSON *o, const char *k, int v)
 {
     add_cs(o, k, cJSON_CreateBool(v));
+}
+
+/* A string item holding s as it is: a reference (not freed with the
+ * item) or, with own, a string the item frees (cJSON's deallocator is
+ * free: the project sets no hooks). */
+static cJSON *str_item(char *s, int own)
+{
+    cJSON *v = cJSON_CreateNull();
+    if (!v)
+        abort();
+    v->type = own ? cJSON_String : cJSON_String | cJSON_IsReference;
+    v->valuestring = s;
+    return v;
+}
+
+void tsk_local__lit(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        add_cs(o, k, str_item((char *)v, 0));
+}
+
+void tsk_local__cat(cJSON *o, const char *k, const char *a, const char *sep,
+                    const char *b)
+{
+    size_t al = strlen(a), sl = strlen(sep), bl = b ? strlen(b) : 0;
+    char *s = tsk_xmalloc(al + sl + bl + 1);
+    memcpy(s, a, al);
+    memcpy(s + al, sep, sl);
+    if (bl)
+        memcpy(s + al + sl, b, bl);
+    s[al + sl + bl] = '\0';
+    add_cs(o, k, str_item(s, 1));
 }
 
 cJSON *tsk_local__strs(const struct tsk_model_strs *s)
@@ -167,7 +246,7 @@ static void add_function(struct tsk_local_lower *L, size_t i)
     tsk_local__num(a, "timeout", (double)f->timeout);
     if (f->n_env)
         cJSON_AddItemToObjectCS(a, "environment", kv_map(f->env, f->n_env));
-    tsk_local__str(a, "architecture",
+    tsk_local__lit(a, "architecture",
                    f->architecture == TSK_MODEL_ARCH_ARM64 ? "arm64"
                                                            : "x86_64");
     add_source(L, f, a);
@@ -178,13 +257,13 @@ static void add_function(struct tsk_local_lower *L, size_t i)
     if (cap >= 0)
         tsk_local__num(a, "reserved_concurrency", (double)cap);
     if (tracing_on(m)) {
-        tsk_local__str(a, "tracing", "Active");
+        tsk_local__lit(a, "tracing", "Active");
         if (m->monitoring.enabled && m->monitoring.distributed_tracing)
             tsk_local__num(a, "tracing_sampling_rate",
                            m->monitoring.tracing.sampling_rate);
     }
     if (m->debug.enabled)
-        tsk_local__str(a, "log_level",
+        tsk_local__lit(a, "log_level",
                        tsk_model_log_level_name(m->debug.log_level));
     if (f->n_tags)
         cJSON_AddItemToObjectCS(a, "tags", kv_map(f->tags, f->n_tags));
@@ -195,9 +274,14 @@ static void add_function(struct tsk_local_lower *L, size_t i)
     for (size_t k = 0; n != UINT32_MAX && k < f->n_env; k++) {
         if (!f->env[k].sensitive)
             continue;
-        char *path = tsk_xasprintf("environment.%s", f->env[k].key);
+        char buf[256];
+        size_t kl = strlen(f->env[k].key);
+        char *path = kl + 13 <= sizeof(buf) ? buf : tsk_xmalloc(kl + 13);
+        memcpy(path, "environment.", 12);
+        memcpy(path + 12, f->env[k].key, kl + 1);
         tsk_graph_sensitive(L->g, n, path);
-        free(path);
+        if (path != buf)
+            free(path);
     }
 }
 
@@ -229,9 +313,8 @@ static void add_warmup(struct tsk_local_lower *L, size_t i)
     if (!f->pre_warming.on || L->fn[i] == UINT32_MAX)
         return;
     cJSON *a = tsk_local__obj(), *input = tsk_local__obj();
-    char *name = tsk_xasprintf("%s-warmup", f->name);
     char *rate = tsk_local__rate(f->pre_warming.interval);
-    tsk_local__str(a, "name", name);
+    tsk_local__cat(a, "name", f->name, "-warmup", NULL);
     tsk_local__str(a, "schedule_expression", rate);
     tsk_local__bool(input, "warmup", 1);
     cJSON_AddItemToObjectCS(a, "input", input);
@@ -239,7 +322,6 @@ static void add_warmup(struct tsk_local_lower *L, size_t i)
                    (double)(f->pre_warming.concurrency > 0
                                 ? f->pre_warming.concurrency
                                 : 1));
-    free(name);
     free(rate);
     uint32_t n = tsk_local__add(L, "local_schedule", f->key, "warmup", a,
                                 &f->pos, f->key);
@@ -253,7 +335,7 @@ static void add_provisioned(struct tsk_local_lower *L, size_t i)
         L->fn[i] == UINT32_MAX)
         return;
     cJSON *a = tsk_local__obj();
-    tsk_local__str(a, "name", "live");
+    tsk_local__lit(a, "name", "live");
     uint32_t al =
         tsk_local__add(L, "local_alias", f->key, NULL, a, &f->pos, f->key);
     tsk_graph_ref(L->g, al, "function_arn", L->fn[i], "arn");
@@ -273,15 +355,13 @@ static void add_alarm(struct tsk_local_lower *L, size_t i, const char *what,
 {
     const struct tsk_model_function *f = &L->m->functions.v[i];
     cJSON *a = tsk_local__obj();
-    char *name = tsk_xasprintf("%s-%s", f->name, what);
-    tsk_local__str(a, "name", name);
-    tsk_local__str(a, "metric", metric);
-    tsk_local__str(a, "statistic", statistic);
-    tsk_local__str(a, "comparison", "GreaterThanOrEqualToThreshold");
+    tsk_local__cat(a, "name", f->name, "-", what);
+    tsk_local__lit(a, "metric", metric);
+    tsk_local__lit(a, "statistic", statistic);
+    tsk_local__lit(a, "comparison", "GreaterThanOrEqualToThreshold");
     tsk_local__num(a, "threshold", threshold);
     tsk_local__num(a, "period", 300);
     tsk_local__num(a, "evaluation_periods", 1);
-    free(name);
     uint32_t n =
         tsk_local__add(L, "local_alarm", f->key, what, a, &f->pos, f->key);
     tsk_graph_ref(L->g, n, "function_arn", L->fn[i], "arn");
@@ -314,11 +394,12 @@ static void add_budgets(struct tsk_local_lower *L)
         const struct tsk_model_budget *b = &m->monitoring.budgets.v[i];
         const struct tsk_model_function *f = b->function;
         cJSON *a = tsk_local__obj();
-        char *name = tsk_local__cloud_name(m, b->name);
-        tsk_local__str(a, "name", name);
-        free(name);
+        if (m->service)
+            tsk_local__cat(a, "name", m->service, "-", b->name);
+        else
+            tsk_local__str(a, "name", b->name);
         tsk_local__num(a, "amount", b->amount);
-        tsk_local__str(a, "time_unit", "MONTHLY");
+        tsk_local__lit(a, "time_unit", "MONTHLY");
         if (m->monitoring.cost.budget_alerts) {
             cJSON *at = cJSON_CreateArray();
             cJSON_AddItemToArray(at, cJSON_CreateNumber(80));
@@ -333,9 +414,35 @@ static void add_budgets(struct tsk_local_lower *L)
     }
 }
 
+size_t tsk_local__count(const struct tsk_model *m)
+{
+    size_t n = 1; /* the stack's API */
+    int alarms = 0;
+    if (m->monitoring.enabled && m->monitoring.metrics_collection)
+        alarms = 2 * !!m->monitoring.metrics.error_rate +
+                 !!m->monitoring.metrics.duration;
+    for (size_t i = 0; i < m->functions.n; i++) {
+        const struct tsk_model_function *f = &m->functions.v[i];
+        n += 1 + (size_t)alarms + f->n_events;
+        for (size_t k = 0; k < f->n_events; k++)
+            n += f->events[k]->kind == TSK_MODEL_EV_SQS; /* its queue */
+        n += f->pre_warming.on ? 1 : 0;
+        n += f->provisioned.on ? 2 : 0;
+    }
+    if (m->events.enabled) {
+        n += 1 + m->events.rules.n;
+        for (size_t i = 0; i < m->events.rules.n; i++)
+            n += m->events.rules.v[i].n_targets;
+    }
+    if (m->monitoring.enabled && m->monitoring.cost_monitoring)
+        n += m->monitoring.budgets.n;
+    return n;
+}
+
 int tsk_local_lower(const struct tsk_model *m, struct tsk_graph *g,
                     struct tsk_diags *d)
 {
+    tsk_graph_reserve(g, g->nodes.n + tsk_local__count(m));
     struct tsk_local_lower L = {
         .m = m, .g = g, .d = d, .api = UINT32_MAX, .dlq = UINT32_MAX};
     int nerr0 = d->nerr;

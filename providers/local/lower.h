@@ -28,6 +28,11 @@ struct tsk_local_lower {
 /** "a_b" (or "a" when b is NULL) with characters outside [A-Za-z0-9_-]
  * replaced by '_'; the caller frees it. */
 char *tsk_local__name(const char *a, const char *b);
+/** The address "type.NAME" (NAME as tsk_local__name(a, b) makes it),
+ * written into buf when it fits in cap bytes, else into a new string:
+ * the caller frees the result when it is not buf. */
+char *tsk_local__addr(char *buf, size_t cap, const char *type, const char *a,
+                      const char *b);
 /** Adds node type.NAME (NAME from tsk_local__name(a, b)) for function key
  * fkey (or NULL); returns its index or UINT32_MAX after an error. */
 uint32_t tsk_local__add(struct tsk_local_lower *L, const char *type,
@@ -39,6 +44,15 @@ cJSON *tsk_local__obj(void);
 void tsk_local__str(cJSON *o, const char *k, const char *v);
 void tsk_local__num(cJSON *o, const char *k, double v);
 void tsk_local__bool(cJSON *o, const char *k, int v);
+/** Adds k = v, v a string constant that outlives every copy of o (it is
+ * not copied: the item is a cJSON string reference). */
+void tsk_local__lit(cJSON *o, const char *k, const char *v);
+/** Adds k = a + sep + b (b may be NULL), made in one allocation that the
+ * item owns. */
+void tsk_local__cat(cJSON *o, const char *k, const char *a, const char *sep,
+                    const char *b);
+/** An upper bound of the nodes tsk_local_lower makes for m. */
+size_t tsk_local__count(const struct tsk_model *m);
 cJSON *tsk_local__strs(const struct tsk_model_strs *s);
 /** SERVICE-KEY, or KEY without a service; the caller frees it. */
 char *tsk_local__cloud_name(const struct tsk_model *m, const char *key);

@@ -33,7 +33,7 @@ static uint32_t ensure_api(struct tsk_local_lower *L,
     const struct tsk_model *m = L->m;
     cJSON *a = tsk_local__obj();
     tsk_local__str(a, "name", m->service ? m->service : L->g->stack);
-    tsk_local__str(a, "protocol", "HTTP");
+    tsk_local__lit(a, "protocol", "HTTP");
     tsk_local__bool(a, "cors", any_cors(m));
     L->api = tsk_local__add(L, "local_api", m->service ? m->service : "api",
                             NULL, a, &src->pos, NULL);
@@ -50,11 +50,11 @@ static int is_arn(const char *s)
 static uint32_t ensure_queue(struct tsk_local_lower *L, const char *name,
                              const struct tsk_pos *pos)
 {
-    char *nn = tsk_local__name(name, NULL);
-    char *addr = tsk_xasprintf("local_queue.%s", nn);
+    char buf[256];
+    char *addr = tsk_local__addr(buf, sizeof(buf), "local_queue", name, NULL);
     uint32_t q = tsk_graph_find(L->g, addr);
-    free(addr);
-    free(nn);
+    if (addr != buf)
+        free(addr);
     if (q != UINT32_MAX)
         return q;
     cJSON *a = tsk_local__obj();
@@ -80,10 +80,8 @@ static void add_schedule(struct tsk_local_lower *L, size_t i,
 {
     const struct tsk_model_function *f = &L->m->functions.v[i];
     cJSON *a = tsk_local__obj();
-    char *name = tsk_xasprintf("%s-%s", f->name, src->name);
-    tsk_local__str(a, "name", name);
+    tsk_local__cat(a, "name", f->name, "-", src->name);
     tsk_local__str(a, "schedule_expression", src->schedule.expression);
-    free(name);
     uint32_t n = tsk_local__add(L, "local_schedule", f->key, src->name, a,
                                 &src->pos, f->key);
     tsk_graph_ref(L->g, n, "function_arn", L->fn[i], "arn");
@@ -98,9 +96,7 @@ static void trigger_attrs(struct tsk_local_lower *L, size_t i,
     const struct tsk_model_function *f = &L->m->functions.v[i];
     switch (src->kind) {
     case TSK_MODEL_EV_HTTP: {
-        char *route = tsk_xasprintf("ANY /%s", f->key);
-        tsk_local__str(a, "route_key", route);
-        free(route);
+        tsk_local__cat(a, "route_key", "ANY /", f->key, NULL);
         if (src->http.authorizer)
             cJSON_AddItemToObjectCS(a, "authorizer",
                                   authorizer_json(src->http.authorizer));
@@ -144,7 +140,7 @@ void tsk_local__events(struct tsk_local_lower *L, size_t i)
         }
         uint32_t api = UINT32_MAX, queue = UINT32_MAX;
         cJSON *a = tsk_local__obj();
-        tsk_local__str(a, "kind", tsk_model_event_kind_name(src->kind));
+        tsk_local__lit(a, "kind", tsk_model_event_kind_name(src->kind));
         trigger_attrs(L, i, src, a, &api, &queue);
         uint32_t n = tsk_local__add(L, "local_trigger", f->key, src->name, a,
                                     &src->pos, f->key);
@@ -174,17 +170,18 @@ static void add_target(struct tsk_local_lower *L,
                        const struct tsk_model_function *f, const char *dlq)
 {
     size_t fi = (size_t)(f - L->m->functions.v);
-    char *nn = tsk_local__name(r->name, f->key);
-    char *addr = tsk_xasprintf("local_event_target.%s", nn);
+    char buf[256];
+    char *addr = tsk_local__addr(buf, sizeof(buf), "local_event_target",
+                                 r->name, f->key);
     uint32_t seen = tsk_graph_find(L->g, addr);
-    free(addr);
-    free(nn);
+    if (addr != buf)
+        free(addr);
     if (seen != UINT32_MAX || fi >= L->m->functions.n)
         return; /* a target listed twice is one target */
     cJSON *a = tsk_local__obj();
     if (f->retry.set) {
         tsk_local__num(a, "max_attempts", (double)f->retry.max_attempts);
-        tsk_local__str(a, "backoff", backoff_name(f->retry.backoff));
+        tsk_local__lit(a, "backoff", backoff_name(f->retry.backoff));
     }
     if (is_arn(dlq))
         tsk_local__str(a, "dead_letter_arn", dlq);
@@ -207,11 +204,14 @@ void tsk_local__rules(struct tsk_local_lower *L)
     for (size_t i = 0; i < m->events.rules.n; i++) {
         const struct tsk_model_rule *r = &m->events.rules.v[i];
         cJSON *a = tsk_local__obj();
-        char *name = tsk_local__cloud_name(m, r->name);
-        tsk_local__str(a, "name", name);
-        free(name);
-        tsk_local__str(a, "event_bus",
-                       m->events.event_bus ? m->events.event_bus : "default");
+        if (m->service)
+            tsk_local__cat(a, "name", m->service, "-", r->name);
+        else
+            tsk_local__str(a, "name", r->name);
+        if (m->events.event_bus)
+            tsk_local__str(a, "event_bus", m->events.event_bus);
+        else
+            tsk_local__lit(a, "event_bus", "default");
         tsk_local__str(a, "source", r->source);
         tsk_local__str(a, "detail_type", r->detail_type);
         uint32_t rule = tsk_local__add(L, "local_event_rule", r->name, NULL, a,

@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,9 +25,12 @@ static int read_one(struct tsk_pcall *pc, sqlite3 *db, const char *type)
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(s, 0);
-        char *pt = pc->prior ? cJSON_PrintUnformatted(pc->prior) : NULL;
+        char *pt = !pc->prior_text && pc->prior
+                       ? cJSON_PrintUnformatted(pc->prior)
+                       : NULL;
+        const char *st = pc->prior_text ? pc->prior_text : pt;
         rc = 0;
-        if (t && pt && strcmp(t, pt) == 0) {
+        if (t && st && strcmp(t, st) == 0) {
             pc->same = 1;
         } else if (!cJSON_IsObject(pc->out = t ? cJSON_Parse(t) : NULL)) {
             cJSON_Delete(pc->out);
@@ -45,6 +49,25 @@ static int read_one(struct tsk_pcall *pc, sqlite3 *db, const char *type)
     }
     tsk_local__stmt_done(s);
     return rc;
+}
+
+/* The connection's mmap_size, or -1. */
+static sqlite3_int64 mmap_size(sqlite3 *db)
+{
+    sqlite3_stmt *s = NULL;
+    sqlite3_int64 v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA mmap_size", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static void set_mmap_size(sqlite3 *db, sqlite3_int64 v)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld", (long long)v);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
 static void read_many(struct tsk_pctx *p, struct tsk_pcall *calls, size_t n)
@@ -81,6 +104,13 @@ static void read_many(struct tsk_pctx *p, struct tsk_pcall *calls, size_t n)
     }
     tsk_diags_release(&scratch);
     if (todo) {
+        /* Batches read through the page cache, not the connection's
+         * mapping of the file: every pooled connection that a refresh
+         * uses would otherwise map (and count in the process's resident
+         * memory) most of the file once more. */
+        sqlite3_int64 mm = mmap_size(db);
+        if (mm > 0)
+            set_mmap_size(db, 0);
         /* One snapshot for the batch: the read locks are taken once. */
         int tx = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
         for (size_t i = 0; i < n; i++) {
@@ -95,6 +125,8 @@ static void read_many(struct tsk_pctx *p, struct tsk_pcall *calls, size_t n)
         }
         if (tx)
             sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        if (mm > 0)
+            set_mmap_size(db, mm);
         tsk_local__db_put(p, db);
     }
     free(rt);

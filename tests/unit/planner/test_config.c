@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "planner/config.h"
 #include "providers/provider.h"
@@ -78,6 +79,39 @@ static void test_digest(void **state)
     assert_int_equal(tsk_config_digest("/nonexistent/tsk-folder", sum, &d),
                      TSK_ERROR);
     assert_int_equal(d.nerr, 1);
+    tsk_diags_release(&d);
+}
+
+/* A file larger than the blocks it is read in: the digest is still the
+ * sha256 of name, length and contents. */
+static void test_digest_large_file(void **state)
+{
+    (void)state;
+    struct tsk_diags d = {0};
+    char sum[65], want[65];
+    size_t n = 100000;
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + i % 26);
+    text[n - 1] = '\n';
+    text[n] = '\0';
+    put("main.tsk", text);
+    /* "main.tsk\0" "100000\0" contents */
+    size_t len = 9 + 7 + n;
+    unsigned char *all = malloc(len), md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    assert_non_null(all);
+    memcpy(all, "main.tsk\0" "100000\0", 16);
+    memcpy(all + 16, text, n);
+    assert_int_equal(EVP_Digest(all, len, md, &mdlen, EVP_sha256(), NULL), 1);
+    for (unsigned i = 0; i < mdlen && i < 32; i++)
+        snprintf(want + 2 * i, 3, "%02x", md[i]);
+    assert_int_equal(tsk_config_digest(dir, sum, &d), 0);
+    assert_string_equal(sum, want);
+    rm("main.tsk");
+    free(all);
+    free(text);
     tsk_diags_release(&d);
 }
 
@@ -174,6 +208,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digest),
+        cmocka_unit_test(test_digest_large_file),
         cmocka_unit_test(test_load_local),
         cmocka_unit_test(test_load_service_and_model_only),
         cmocka_unit_test(test_errors),

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "planner/cost.h"
+#include "planner/cost_report.h"
 
 static struct tsk_price_table *prices(void)
 {
@@ -214,6 +215,58 @@ static void test_region_fallback_and_bad_table(void **st)
     tsk_diags_release(&d);
 }
 
+static void money_is(double usd, const char *want)
+{
+    struct tsk_buf b = TSK_BUF_INIT;
+    tsk_cost_money(&b, usd);
+    assert_string_equal(b.ptr, want);
+    tsk_buf_release(&b);
+}
+
+static void test_money(void **st)
+{
+    (void)st;
+    money_is(0, "$0.00");
+    money_is(0.5, "$0.50");
+    money_is(0.07, "$0.07");
+    money_is(100, "$100.00");
+    money_is(1000, "$1,000.00");
+    money_is(1234.567, "$1,234.57");
+    money_is(-0.004, "$0.00");
+    money_is(-1234567.891, "-$1,234,567.89");
+    money_is(987654321012.25, "$987,654,321,012.25");
+}
+
+/* The plan's cost table: names padded to the longest, money right-aligned
+ * in 12 columns, unchanged functions counted. */
+static void test_render_table(void **st)
+{
+    (void)st;
+    cJSON *cost = cJSON_Parse(
+        "{\"region\":\"us-east-1\",\"prices_date\":\"2026-08-22\","
+        "\"free_tier\":false,\"monthly_before\":2,\"monthly_after\":3.5,"
+        "\"monthly_diff\":1.5,\"depends_on_usage\":false,\"functions\":["
+        "{\"function\":\"a\",\"monthly_before\":0,\"monthly_after\":1.5,"
+        "\"monthly_diff\":1.5,\"depends_on_usage\":true},"
+        "{\"function\":\"longer_name_x\",\"monthly_before\":2,"
+        "\"monthly_after\":2,\"monthly_diff\":0,"
+        "\"depends_on_usage\":false}],\"budgets\":[],\"advice\":[]}");
+    assert_non_null(cost);
+    struct tsk_buf b = TSK_BUF_INIT;
+    tsk_cost_render_text(&b, cost, 0, 1);
+    assert_string_equal(
+        b.ptr,
+        "Monthly cost estimate (USD; AWS Lambda prices of 2026-08-22, "
+        "us-east-1):\n"
+        "  function            before        after       change\n"
+        "  a                    $0.00        $1.50       +$1.50  (+ usage)\n"
+        "  (1 function with an unchanged estimate not listed)\n"
+        "  total                $2.00        $3.50       +$1.50\n"
+        "  Monthly estimate increases by $1.50.\n");
+    tsk_buf_release(&b);
+    cJSON_Delete(cost);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +279,8 @@ int main(void)
         cmocka_unit_test(test_pings),
         cmocka_unit_test(test_arm64),
         cmocka_unit_test(test_region_fallback_and_bad_table),
+        cmocka_unit_test(test_money),
+        cmocka_unit_test(test_render_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,12 +155,50 @@ static void test_sink_failure(void **state)
     assert_int_equal(calls, 1); /* nothing more is handed over */
 }
 
+/* Fractional numbers are remembered once printed: many of them, each more
+ * than once and colliding in the cache, still print as cJSON prints them. */
+static void test_repeated_numbers(void **state)
+{
+    (void)state;
+    cJSON *arr = cJSON_CreateArray();
+    for (int round = 0; round < 3; round++)
+        for (int i = 1; i <= 3000; i++) {
+            double v = round == 1 ? -(double)i / 7.0 : (double)i / 7.0;
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(v));
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(v * 1e-9));
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(i + 0.5));
+        }
+    check_same(arr, 64);
+    check_same(arr, 1 << 20);
+    cJSON_Delete(arr);
+}
+
+/* Output handed over on demand: what was written so far, then the rest. */
+static void test_flush(void **state)
+{
+    (void)state;
+    struct tsk_buf got = TSK_BUF_INIT;
+    struct tsk_jsonw w;
+    tsk_jsonw_init(&w, 4096, to_buf, &got);
+    tsk_jsonw_lit(&w, "[1,");
+    tsk_jsonw_num(&w, 0.25);
+    assert_int_equal(got.len, 0);
+    assert_int_equal(tsk_jsonw_flush(&w), 0);
+    assert_string_equal(got.ptr, "[1,0.25");
+    tsk_jsonw_lit(&w, "]");
+    assert_int_equal(tsk_jsonw_finish(&w), 0);
+    assert_string_equal(got.ptr, "[1,0.25]");
+    tsk_buf_release(&got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_cjson),
         cmocka_unit_test(test_scalars_and_long_strings),
         cmocka_unit_test(test_sink_failure),
+        cmocka_unit_test(test_repeated_numbers),
+        cmocka_unit_test(test_flush),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

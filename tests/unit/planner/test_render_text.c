@@ -312,6 +312,120 @@ static void test_colour_only_when_asked(void **state)
     tsk_plan_free(&p);
 }
 
+/* Objects with more keys than fit on the renderer's stack: the union of
+ * both sides' keys in order, with each side's own value. */
+static void test_many_keys(void **state)
+{
+    (void)state;
+    struct tsk_plan p = {0};
+    struct tsk_buf before = TSK_BUF_INIT, after = TSK_BUF_INIT;
+    struct tsk_buf want = TSK_BUF_INIT;
+    /* before has k00..k39 even, after k00..k39 odd and even: 40 keys in
+     * all, written in descending order so that the sort has work */
+    tsk_buf_adds(&before, "{");
+    tsk_buf_adds(&after, "{");
+    for (int i = 39; i >= 0; i--) {
+        if (i % 2 == 0)
+            tsk_buf_addf(&before, "%s\"k%02d\":%d",
+                         before.len > 1 ? "," : "", i, i);
+        tsk_buf_addf(&after, "%s\"k%02d\":%d", after.len > 1 ? "," : "",
+                     i, i == 10 ? 1000 : i);
+    }
+    tsk_buf_adds(&before, "}");
+    tsk_buf_adds(&after, "}");
+    fx_add_change(&p, "test_fn.wide", TSK_UPDATE, before.ptr, after.ptr,
+                  NULL, NULL);
+    char *got = render(&p, 0, 0);
+    tsk_buf_adds(&want, "  ~ resource \"test_fn\" \"wide\" {\n");
+    for (int i = 1; i < 40; i += 2) {
+        if (i == 11)
+            tsk_buf_adds(&want, "      ~ k10 = 10 -> 1000\n");
+        tsk_buf_addf(&want, "      + k%02d = %d\n", i, i);
+    }
+    tsk_buf_adds(&want, "        # (19 unchanged attributes hidden)\n"
+                        "    }\n");
+    if (!strstr(got, want.ptr)) {
+        print_error("--- got ---\n%s--- want ---\n%s", got, want.ptr);
+        fail();
+    }
+    free(got);
+    tsk_buf_release(&before);
+    tsk_buf_release(&after);
+    tsk_buf_release(&want);
+    tsk_plan_free(&p);
+}
+
+/* A key twice in one object (JSON allows it): the first is its value, as
+ * a lookup by name finds it. */
+static void test_duplicate_keys(void **state)
+{
+    (void)state;
+    struct tsk_plan p = {0};
+    fx_add_change(&p, "test_fn.dup", TSK_UPDATE,
+                  "{\"a\":1,\"b\":2,\"a\":5}", "{\"b\":3,\"a\":1}", NULL,
+                  NULL);
+    fx_add_change(&p, "test_fn.dup2", TSK_UPDATE, "{\"m\":{\"x\":1,\"x\":2}}",
+                  "{\"m\":{\"x\":2}}", NULL, NULL);
+    char *got = render(&p, 0, 0);
+    assert_non_null(strstr(got, "  ~ resource \"test_fn\" \"dup\" {\n"
+                                "      ~ b = 2 -> 3\n"
+                                "        # (1 unchanged attribute hidden)\n"
+                                "    }\n"));
+    assert_non_null(strstr(got, "      ~ m = {\n"
+                                "          ~ \"x\" = 1 -> 2\n"
+                                "        }\n"));
+    free(got);
+    tsk_plan_free(&p);
+}
+
+/* Sensitive paths inside lists and maps, at several depths: each value is
+ * checked at its own path, and a sibling stays visible. */
+static void test_sensitive_nested(void **state)
+{
+    (void)state;
+    struct tsk_plan p = {0};
+    fx_add_change(&p, "test_fn.n", TSK_CREATE, NULL,
+                  "{\"cfg\":{\"keys\":[\"pub\",\"s3cret\"],"
+                  "\"db\":{\"user\":\"u\",\"pass\":\"pw0\"}},"
+                  "\"tail\":\"t\"}",
+                  NULL, "cfg.keys.1,cfg.db.pass");
+    char *got = render(&p, 0, 0);
+    const char *want = "      + cfg  = {\n"
+                       "          + \"db\"   = {\n"
+                       "              + \"pass\" = (sensitive value)\n"
+                       "              + \"user\" = \"u\"\n"
+                       "            }\n"
+                       "          + \"keys\" = [\n"
+                       "              + \"pub\",\n"
+                       "              + (sensitive value),\n"
+                       "            ]\n"
+                       "        }\n"
+                       "      + tail = \"t\"\n";
+    if (!strstr(got, want)) {
+        print_error("--- got ---\n%s--- want ---\n%s", got, want);
+        fail();
+    }
+    assert_null(strstr(got, "s3cret"));
+    assert_null(strstr(got, "pw0"));
+    free(got);
+    tsk_plan_free(&p);
+}
+
+/* Strings that need escapes print as JSON strings. */
+static void test_escaped_strings(void **state)
+{
+    (void)state;
+    struct tsk_plan p = {0};
+    fx_add_change(&p, "test_fn.e", TSK_CREATE, NULL,
+                  "{\"q\":\"say \\\"hi\\\"\\n\",\"u\":\"caf\u00e9\"}", NULL,
+                  NULL);
+    char *got = render(&p, 0, 0);
+    assert_non_null(strstr(got, "      + q = \"say \\\"hi\\\"\\n\"\n"));
+    assert_non_null(strstr(got, "      + u = \"caf\xc3\xa9\"\n"));
+    free(got);
+    tsk_plan_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +437,10 @@ int main(void)
         cmocka_unit_test(test_refresh_only),
         cmocka_unit_test(test_sensitive_redaction),
         cmocka_unit_test(test_colour_only_when_asked),
+        cmocka_unit_test(test_many_keys),
+        cmocka_unit_test(test_duplicate_keys),
+        cmocka_unit_test(test_sensitive_nested),
+        cmocka_unit_test(test_escaped_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,108 @@ static void test_many_nodes_index(void **state)
     tsk_graph_free(&g);
 }
 
+static int cmp_addr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The order of independent nodes is the byte-wise order of their whole
+ * addresses, across types and for names that differ only after their
+ * first 8 bytes, end within them, or use '-' (which sorts before the '.'
+ * that ends a type) and '_'. */
+static void test_order_is_address_order(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "a",        "a-b",       "a_b",       "ab",        "abcdefgh",
+        "abcdefg",  "abcdefghi", "abcdefgh-", "abcdefgh_", "abcdefghij0",
+        "abcdefghij", "Z",       "z",         "0",         "fn_00001_http",
+        "fn_00001", "fn_00001-x", "fn_00010",  "fn_0001",   "-",
+    };
+    static const char *const types[] = {"local_queue", "local_api",
+                                        "local_alias", "local_alarm",
+                                        "local_event_rule",
+                                        "local_event_target"};
+    const size_t nn = sizeof(names) / sizeof(names[0]);
+    const size_t nt = sizeof(types) / sizeof(types[0]);
+    struct tsk_graph g;
+    struct tsk_diags d = {0};
+    uint32_t *order = NULL;
+    const char **want = calloc(nn * nt, sizeof(*want));
+    size_t k = 0;
+    tsk_graph_init(&g, &tsk_provider_local, "s");
+    tsk_graph_reserve(&g, 7); /* less than needed: only a hint */
+    /* scrambled: names backwards, types interleaved */
+    for (size_t i = nn; i-- > 0;)
+        for (size_t t = 0; t < nt; t++) {
+            uint32_t n = tsk_graph_add(&g, types[(t + i) % nt], names[i],
+                                       cJSON_CreateObject(), NULL, &d);
+            assert_int_not_equal(n, UINT32_MAX);
+            want[k++] = g.nodes.v[n].addr;
+        }
+    qsort(want, k, sizeof(*want), cmp_addr);
+    tsk_graph_check(&g, &order, &d); /* schema errors do not matter here */
+    tsk_diags_release(&d);
+    memset(&d, 0, sizeof(d));
+    /* DOT lists the nodes by address */
+    struct tsk_buf out = TSK_BUF_INIT;
+    tsk_graph_dot(&g, &out);
+    const char *p = out.ptr;
+    for (size_t i = 0; i < k; i++) {
+        char line[128];
+        snprintf(line, sizeof(line), "  \"%s\";\n", want[i]);
+        const char *at = strstr(p, line);
+        assert_non_null(at);
+        p = at + strlen(line);
+    }
+    tsk_buf_release(&out);
+    free(order);
+    free(want);
+    tsk_graph_free(&g);
+}
+
+/* Shared strings: types, reference names and function keys are the
+ * graph's copies, equal in content to what was passed. */
+static void test_strings_are_copies(void **state)
+{
+    (void)state;
+    struct tsk_graph g;
+    struct tsk_diags d = {0};
+    char key[16], attr[16];
+    tsk_graph_init(&g, &tsk_provider_local, "s");
+    uint32_t f = add_fn(&g, "api", 1, &d);
+    uint32_t a1 = add_alias(&g, "one", 2, &d);
+    uint32_t a2 = add_alias(&g, "two", 3, &d);
+    /* one buffer reused with other contents: each call reads it anew */
+    strcpy(key, "api");
+    strcpy(attr, "function_arn");
+    tsk_graph_set_function(&g, a1, key);
+    tsk_graph_ref(&g, a1, attr, f, "arn");
+    strcpy(key, "other");
+    strcpy(attr, "name");
+    tsk_graph_set_function(&g, a2, key);
+    tsk_graph_ref(&g, a2, attr, f, "arn");
+    memset(key, 'x', sizeof(key) - 1);
+    memset(attr, 'x', sizeof(attr) - 1);
+    assert_string_equal(g.nodes.v[a1].function, "api");
+    assert_string_equal(g.nodes.v[a2].function, "other");
+    assert_string_equal(g.nodes.v[a1].refs.v[0].attr, "function_arn");
+    assert_string_equal(g.nodes.v[a2].refs.v[0].attr, "name");
+    assert_ptr_equal(g.nodes.v[a1].type, g.nodes.v[a2].type);
+    tsk_graph_sensitive(&g, f, "environment.KEY");
+    assert_true(tsk_graph_is_sensitive(&g, f, "environment.KEY"));
+    assert_false(tsk_graph_is_sensitive(&g, a1, "environment.KEY"));
+    /* a refused duplicate leaves the next address intact */
+    assert_int_equal(add_alias(&g, "one", 4, &d), UINT32_MAX);
+    uint32_t a3 = add_alias(&g, "three", 5, &d);
+    assert_string_equal(g.nodes.v[a3].addr, "local_alias.three");
+    assert_string_equal(g.nodes.v[a3].name, "three");
+    assert_int_equal(tsk_graph_find(&g, "local_alias.three"), a3);
+    assert_int_equal(tsk_graph_find(&g, "local_alias.one"), a1);
+    tsk_diags_release(&d);
+    tsk_graph_free(&g);
+}
+
 static void test_refs_make_deps(void **state)
 {
     (void)state;
@@ -434,6 +536,8 @@ int main(void)
         cmocka_unit_test(test_add_and_find),
         cmocka_unit_test(test_many_nodes_index),
         cmocka_unit_test(test_refs_make_deps),
+        cmocka_unit_test(test_order_is_address_order),
+        cmocka_unit_test(test_strings_are_copies),
         cmocka_unit_test(test_order_deterministic),
         cmocka_unit_test(test_cycle_named_once),
         cmocka_unit_test(test_two_cycles_and_self_loop),

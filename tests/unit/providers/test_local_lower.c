@@ -238,6 +238,7 @@ static void test_minimal(void **state)
     tsk_graph_init(&g, &tsk_provider_local, "shop");
     assert_int_equal(tsk_local_lower(&m, &g, &d), 0);
     assert_int_equal(g.nodes.n, 1);
+    assert_true(g.nodes.n <= tsk_local__count(&m));
     assert_attrs(&g, "local_function.api",
                  "{\"name\":\"shop-api\",\"handler\":\"H::handle\","
                  "\"runtime\":\"php:8.4\",\"memory_size\":512,"
@@ -293,6 +294,7 @@ static void test_full_addresses(void **state)
     for (size_t i = 0; i < nwant; i++)
         node(&g, want[i]);
     assert_int_equal(g.nodes.n, nwant);
+    assert_true(g.nodes.n <= tsk_local__count(&fx.m));
     /* the lowering satisfies every schema and has no cycle */
     assert_int_equal(tsk_graph_check(&g, &order, &d), 0);
     assert_int_equal(d.nerr, 0);
@@ -492,6 +494,56 @@ static void test_names_and_collisions(void **state)
     release(&m);
 }
 
+/* Keys longer than the lowering's name buffers: the addresses are whole,
+ * and a queue two sources name is still made once. */
+static void test_long_names(void **state)
+{
+    (void)state;
+    struct tsk_model m;
+    struct tsk_graph g;
+    struct tsk_diags d = {0};
+    static struct tsk_model_event_source ev[2];
+    const struct tsk_model_event_source *evs[2] = {&ev[0], &ev[1]};
+    char key[301], queue[301], want[400];
+    memset(key, 'k', 300);
+    key[300] = '\0';
+    key[150] = '.';
+    memset(queue, 'q', 300);
+    queue[300] = '\0';
+    minimal(&m);
+    m.functions.v[0].key = key;
+    ev[0] = (struct tsk_model_event_source){.name = "first",
+                                            .kind = TSK_MODEL_EV_SQS,
+                                            .pos = at(10)};
+    ev[0].sqs.queue = queue;
+    ev[0].sqs.batch_size = 10;
+    ev[1] = ev[0];
+    ev[1].name = "second";
+    m.functions.v[0].events = evs;
+    m.functions.v[0].n_events = 2;
+    tsk_graph_init(&g, &tsk_provider_local, "shop");
+    assert_int_equal(tsk_local_lower(&m, &g, &d), 0);
+    assert_int_equal(g.nodes.n, 4); /* function, queue, two triggers */
+    assert_true(g.nodes.n <= tsk_local__count(&m));
+    memcpy(key + 150, "_", 1);
+    snprintf(want, sizeof(want), "local_function.%s", key);
+    node(&g, want);
+    snprintf(want, sizeof(want), "local_trigger.%s_second", key);
+    node(&g, want);
+    snprintf(want, sizeof(want), "local_queue.%s", queue);
+    node(&g, want);
+    char buf[8];
+    char *addr = tsk_local__addr(buf, sizeof(buf), "local_queue", "a.b", "c");
+    assert_string_equal(addr, "local_queue.a_b_c");
+    if (addr != buf)
+        free(addr);
+    addr = tsk_local__addr(buf, sizeof(buf), "t", "a", NULL);
+    assert_ptr_equal(addr, buf);
+    assert_string_equal(addr, "t.a");
+    tsk_graph_free(&g);
+    release(&m);
+}
+
 static void test_queue_arn_is_not_made(void **state)
 {
     (void)state;
@@ -619,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_switches),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_names_and_collisions),
+        cmocka_unit_test(test_long_names),
         cmocka_unit_test(test_queue_arn_is_not_made),
         cmocka_unit_test(test_rate),
         cmocka_unit_test(test_source_hash),
