@@ -12,15 +12,6 @@
 #include "planner/strpool.h"
 #include "providers/provider.h"
 
-/* Addresses live in chunks of this size (larger ones get their own). */
-#define ADDR_CHUNK ((size_t)64 * 1024)
-
-struct addr_chunk {
-    struct addr_chunk *next;
-    size_t used, cap;
-    char data[];
-};
-
 enum pool_use { POOL_TYPE, POOL_FUNCTION, POOL_ATTR, POOL_TARGET, POOL_USES };
 
 /* Open addressing: slot = (32-bit hash << 32) | (node index + 1), 0 =
@@ -36,7 +27,7 @@ struct tsk_graph__index {
     struct {
         const char *in, *out;
     } last[POOL_USES]; /* per use: the last string looked up, its copy */
-    struct addr_chunk *chunks;
+    struct tsk_bump addrs; /* the addresses */
 };
 
 static uint32_t hash_str(const char *s)
@@ -96,29 +87,6 @@ static uint32_t index_get(const struct tsk_graph *g, const char *addr,
     return UINT32_MAX;
 }
 
-/* n bytes for an address, from the current chunk. */
-static char *addr_alloc(struct tsk_graph__index *ix, size_t n)
-{
-    struct addr_chunk *c = ix->chunks;
-    if (!c || c->cap - c->used < n) {
-        size_t cap = n > ADDR_CHUNK ? n : ADDR_CHUNK;
-        c = tsk_xmalloc(sizeof(*c) + cap);
-        c->cap = cap;
-        c->used = 0;
-        c->next = ix->chunks;
-        ix->chunks = c;
-    }
-    char *r = c->data + c->used;
-    c->used += n;
-    return r;
-}
-
-/* Gives back the last n bytes addr_alloc handed out. */
-static void addr_unalloc(struct tsk_graph__index *ix, size_t n)
-{
-    ix->chunks->used -= n;
-}
-
 /* The pooled copy of s. Lookups repeat: a function's nodes come one
  * after another, with the same key, type names and attribute names, so
  * each use remembers its last string (compared, not trusted by address:
@@ -170,10 +138,7 @@ void tsk_graph_free(struct tsk_graph *g)
     if (g->index) {
         free(g->index->slots);
         tsk_strpool_free(&g->index->strs);
-        for (struct addr_chunk *c = g->index->chunks, *next; c; c = next) {
-            next = c->next;
-            free(c);
-        }
+        tsk_bump_free(&g->index->addrs);
     }
     free(g->index);
     memset(g, 0, sizeof(*g));
@@ -232,7 +197,7 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
     index_reserve(ix, g->nodes.n + 1);
     /* "type.name", the name inside the address */
     size_t tl = strlen(type), nl = strlen(name), slot = 0;
-    char *addr = addr_alloc(ix, tl + nl + 2);
+    char *addr = tsk_bump_alloc(&ix->addrs, tl + nl + 2, 1);
     memcpy(addr, type, tl);
     addr[tl] = '.';
     memcpy(addr + tl + 1, name, nl + 1);
@@ -245,7 +210,7 @@ uint32_t tsk_graph_add(struct tsk_graph *g, const char *type, const char *name,
         if (pp->src)
             tsk_diag_detail(d, "the other is made at %s:%u:%u", pp->src->name,
                             pp->line, pp->col);
-        addr_unalloc(ix, tl + nl + 2);
+        tsk_bump_giveback(&ix->addrs, tl + nl + 2);
         cJSON_Delete(attrs);
         return UINT32_MAX;
     }

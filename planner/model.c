@@ -9,18 +9,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    max_align_t data[];
-};
-
 struct priv {
-    struct chunk *chunks;
+    struct tsk_bump mem;
     struct tsk_model__index names; /* function key -> index */
 };
-
-#define CHUNK_SIZE (64 * 1024)
 
 void *tsk_model__alloc(struct tsk_model *m, size_t n)
 {
@@ -29,17 +21,7 @@ void *tsk_model__alloc(struct tsk_model *m, size_t n)
     n = (n + al - 1) / al * al;
     if (n == 0)
         n = al;
-    struct chunk *c = p->chunks;
-    if (!c || c->cap - c->used < n) {
-        size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
-        c = tsk_xmalloc(sizeof(*c) + cap);
-        c->cap = cap;
-        c->used = 0;
-        c->next = p->chunks;
-        p->chunks = c;
-    }
-    void *r = (char *)c->data + c->used;
-    c->used += n;
+    void *r = tsk_bump_alloc(&p->mem, n, al);
     memset(r, 0, n);
     return r;
 }
@@ -83,10 +65,7 @@ void tsk_model_free(struct tsk_model *m)
         return;
     struct priv *p = m->arena_;
     if (p) {
-        for (struct chunk *c = p->chunks, *next; c; c = next) {
-            next = c->next;
-            free(c);
-        }
+        tsk_bump_free(&p->mem);
         tsk_model__index_free(&p->names);
         free(p);
     }

@@ -52,6 +52,23 @@ char *tsk_xstrndup(const char *s, size_t n);
 /** Returns a newly allocated formatted string; the caller frees it. */
 char *tsk_xasprintf(const char *fmt, ...) TSK_PRINTF(1, 2);
 
+/*
+ * A bump allocator (bump.c): blocks carved from 64 KiB chunks (a larger
+ * block gets a chunk of its own) and released all at once by
+ * tsk_bump_free. struct tsk_bump b = {0} is an empty one; it owns its
+ * chunks. Never returns NULL; the memory is not zeroed.
+ */
+struct tsk_bump_chunk;
+struct tsk_bump {
+    struct tsk_bump_chunk *chunks;
+};
+/** n bytes aligned to align (a power of two, at most max_align_t's). */
+void *tsk_bump_alloc(struct tsk_bump *b, size_t n, size_t align);
+/** Gives back the last n bytes of the last block tsk_bump_alloc returned
+ * (n at most that block's size). */
+void tsk_bump_giveback(struct tsk_bump *b, size_t n);
+void tsk_bump_free(struct tsk_bump *b);
+
 /* A typed growable array: TSK_ARRAY(int) a = {0}; *TSK_ARRAY_PUSH(a) = 1; */
 #define TSK_ARRAY(T)                                                           \
     struct {                                                                   \

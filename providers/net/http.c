@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 struct tsk_http {
@@ -272,7 +273,10 @@ static int fail(struct tsk_http_resp *out, enum tsk_http_fail f,
                 const char *msg, struct tsk_diags *d, const char *url)
 {
     out->fail = f;
-    snprintf(out->errmsg, sizeof(out->errmsg), "%s", msg);
+    /* cut to the buffer: the whole message goes to the diagnostics */
+    size_t n = strnlen(msg, sizeof(out->errmsg) - 1);
+    memcpy(out->errmsg, msg, n);
+    out->errmsg[n] = '\0';
     if (d)
         tsk_diag_error(d, NULL, "HTTP request to %s failed: %s", url, msg);
     return f == TSK_HTTP_EINVAL ? TSK_EINVAL : TSK_EIO;
