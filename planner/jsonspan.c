@@ -18,7 +18,23 @@ static int hex(char c)
            (c >= 'A' && c <= 'F');
 }
 
-/* Past the string starting at p (on its '"'), or NULL. */
+/* The four hex digits at p as a number, or -1. */
+static long u16(const char *p)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!hex(p[i]))
+            return -1;
+        v = v * 16 + (p[i] <= '9'   ? p[i] - '0'
+                      : p[i] <= 'F' ? p[i] - 'A' + 10
+                                    : p[i] - 'a' + 10);
+    }
+    return v;
+}
+
+/* Past the string starting at p (on its '"'), or NULL. Escapes are
+ * checked as cJSON checks them (surrogates must pair), so a text this
+ * accepts cJSON reads too. */
 static const char *str_end(const char *p)
 {
     for (p++; *p != '"'; p++) {
@@ -28,9 +44,16 @@ static const char *str_end(const char *p)
             continue;
         p++;
         if (*p == 'u') {
-            if (!hex(p[1]) || !hex(p[2]) || !hex(p[3]) || !hex(p[4]))
-                return NULL;
+            long u = u16(p + 1);
+            if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF))
+                return NULL; /* a low surrogate alone: cJSON refuses it */
             p += 4;
+            if (u >= 0xD800 && u <= 0xDBFF) { /* must pair with a low one */
+                long lo = p[1] == '\\' && p[2] == 'u' ? u16(p + 3) : -1;
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return NULL;
+                p += 6;
+            }
         } else if (!strchr("\"\\/bfnrt", *p) || !*p) {
             return NULL;
         }

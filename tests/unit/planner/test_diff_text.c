@@ -376,11 +376,21 @@ static void test_spans(void **state)
         "{\"a\":1.}",
         "{\"a\":-}",
         "{\"a\":[}",
+        /* surrogates as cJSON reads them (found by fuzz_planner_jsonspan) */
+        "{\"a\":\"\\udabe\"}",        /* high, alone */
+        "{\"a\":\"\\udabex\"}",       /* high, then no escape */
+        "{\"a\":\"\\ud83d\\u0041\"}", /* high, then not a low one */
+        "{\"a\":\"\\ude00\"}",        /* low, alone */
+        "{\"a\":\"\\u12\"}",          /* too few digits */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         sp.n = 0;
         assert_int_equal(tsk_jspan_split(bad[i], &sp), -1);
     }
+    sp.n = 0; /* a pair is one character */
+    assert_int_equal(tsk_jspan_split("{\"a\":\"\\ud83d\\ude00\"}", &sp), 0);
+    assert_int_equal(sp.n, 1);
+    assert_int_equal(sp.v[0].vlen, 14);
     assert_int_equal(tsk_jspan_skip("\"ab\"x"), 4);
     assert_int_equal(tsk_jspan_skip("{\"a\""), 0);
     /* nesting as deep as cJSON allows, and no deeper */
