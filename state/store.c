@@ -53,8 +53,11 @@ static int not_found(struct tsk_state *st, const char *addr,
     const char *near;
     if (sqlite3_prepare_v2(st->db, "SELECT address FROM resources", -1, &s,
                            NULL) == SQLITE_OK)
-        while (sqlite3_step(s) == SQLITE_ROW)
-            *TSK_ARRAY_PUSH(names) = tsk_state__col_str(s, 0);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            char *a = tsk_state__col_str(s, 0); /* NULL in a damaged file */
+            if (a)
+                *TSK_ARRAY_PUSH(names) = a;
+        }
     sqlite3_finalize(s);
     tsk_diag_error(d, NULL, "no resource %s in state file %s", addr, st->path);
     tsk_diag_addr(d, addr);

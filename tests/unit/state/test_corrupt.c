@@ -234,6 +234,34 @@ static void test_state_corrupt__missing_meta(void **state)
     expect_refused(f, "lineage and serial");
 }
 
+/* A resources table rebuilt without its NOT NULL constraints (a damaged
+ * or hand-edited file) and a row with no address: looking up a missing
+ * address still reports it, with no suggestion from the NULL row (found by
+ * fuzz_state_load: the suggestion read a NULL address). */
+static void test_state_corrupt__null_address(void **state)
+{
+    struct fx *f = *state;
+    struct tsk_state *st;
+    make_state(f, 1);
+    raw_exec(f->path,
+             "CREATE TABLE r2 AS SELECT * FROM resources; DROP TABLE "
+             "resources; CREATE TABLE resources(id INTEGER PRIMARY KEY, "
+             "address TEXT, type TEXT, provider TEXT, remote_id TEXT, "
+             "attributes TEXT, sensitive TEXT, dependencies TEXT, tainted "
+             "INTEGER DEFAULT 0, serial INTEGER); INSERT INTO resources "
+             "SELECT * FROM r2; DROP TABLE r2; INSERT INTO resources(address, "
+             "type, provider, attributes, sensitive, dependencies, serial) "
+             "VALUES (NULL, 'local_function', 'local', '{}', '[]', '[]', 1)");
+    assert_int_equal(tsk_state_open(&st, f->path, NULL, &f->d), 0);
+    assert_int_equal(
+        tsk_state_mv(st, "local_function.nope", "local_function.other", &f->d),
+        TSK_ENOTFOUND);
+    assert_true(f->d.nerr >= 1);
+    assert_non_null(strstr(f->d.v.v[f->d.v.n - 1].summary,
+                           "no resource local_function.nope"));
+    tsk_state_close(st);
+}
+
 /* Garbage over pages after the first: no crash; a refused file is kept. */
 static void test_state_corrupt__damaged_pages(void **state)
 {
@@ -300,6 +328,7 @@ int main(void)
         T(random_bytes), T(truncated),           T(other_application),
         T(newer_schema), T(newer_schema_in_wal), T(damaged_rows),
         T(missing_meta), T(damaged_pages),       T(not_a_file),
+        T(null_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
