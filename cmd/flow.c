@@ -90,27 +90,6 @@ static cJSON *strs_json(char *const *v, size_t n)
     return a;
 }
 
-#if defined(__GLIBC__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
-#include <sys/mman.h>
-/* glibc gives a thread its own heap: mappings of 64 MiB, aligned to their
- * size, on 4 KiB pages, whose faults cost more than the reading they serve
- * (planner/heap.h). Asks for huge pages in the calling thread's heap; a
- * guess about glibc's layout, harmless when wrong. */
-static void thread_heap_hugepages(void)
-{
-    const uintptr_t heap = (uintptr_t)64 << 20;
-    void *p = malloc(1);
-    uintptr_t start = (uintptr_t)p & ~(heap - 1);
-    if (p && start)
-        (void)madvise((void *)start, heap, MADV_HUGEPAGE);
-    free(p);
-}
-#else
-static void thread_heap_hugepages(void)
-{
-}
-#endif
-
 /* What add_prior fills: f->prior, until *stop is set (when not NULL). */
 struct prior_fill {
     struct tsk_flow *f;
@@ -127,7 +106,7 @@ static int add_prior(void *arg, const struct tsk_state_rec *r, size_t attrs_len)
     if (pf->stop && atomic_load_explicit(pf->stop, memory_order_relaxed))
         return TSK_ERROR;
     if (pf->stop && f->prior.n % 4096 == 0)
-        thread_heap_hugepages(); /* the read ahead's heap grows */
+        tsk_heap_thread_hugepages(); /* the read ahead's heap grows */
     struct tsk_object *o = TSK_ARRAY_PUSH(f->prior);
     o->addr = tsk_xstrdup(r->address);
     o->type = tsk_xstrdup(r->type);
@@ -166,27 +145,14 @@ static void sort_prior(struct tsk_flow *f)
     for (size_t i = 0; i < n; i++)
         ix[i] = (struct addr_ix){f->prior.v[i].addr, i};
     qsort(ix, n, sizeof *ix, cmp_addr_ix);
-    /* Object k moves to where ix says, one cycle of the permutation at a
-     * time (no second array: this may run on the read-ahead thread, whose
-     * heap the main thread does not reuse). ix[k].i = k marks k done. */
-    struct tsk_object *v = f->prior.v;
-    for (size_t k = 0; k < n; k++) {
-        if (ix[k].i == k)
-            continue;
-        struct tsk_object tmp = v[k];
-        size_t j = k;
-        for (;;) {
-            size_t from = ix[j].i;
-            ix[j].i = j;
-            if (from == k) {
-                v[j] = tmp;
-                break;
-            }
-            v[j] = v[from];
-            j = from;
-        }
-    }
+    /* no second array of objects: this may run on the read-ahead
+     * thread, whose heap the main thread does not reuse */
+    size_t *from = tsk_xmalloc(n * sizeof *from);
+    for (size_t k = 0; k < n; k++)
+        from[k] = ix[k].i;
     free(ix);
+    tsk_permute(f->prior.v, n, sizeof(*f->prior.v), from);
+    free(from);
 }
 
 static void release_prior(struct tsk_flow *f)
@@ -238,7 +204,7 @@ struct ahead {
 static void *ahead_run(void *arg)
 {
     struct ahead *a = arg;
-    thread_heap_hugepages();
+    tsk_heap_thread_hugepages();
     a->rc = tsk_state_open_reader(&a->f.st, a->path, &a->f.d);
     if (a->rc == 0) {
         snprintf(a->lineage, sizeof a->lineage, "%s",

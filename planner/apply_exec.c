@@ -216,7 +216,7 @@ static int exec_create(struct tsk_apply_run *r, struct tsk_apply_op *op,
             *TSK_ARRAY_PUSH(r->rep->tainted) = tsk_xstrdup(ch->addr);
             pthread_mutex_unlock(&r->mu);
         }
-        tsk_apply__diags_move(d, &scratch);
+        tsk_diags_move(d, &scratch);
     }
     free(id);
     cJSON_Delete(planned);
@@ -281,7 +281,7 @@ static int exec_delete(struct tsk_apply_run *r, struct tsk_apply_op *op,
         clear(r, jid);
         rc = 0;
     } else {
-        tsk_apply__diags_move(d, &scratch);
+        tsk_diags_move(d, &scratch);
     }
     tsk_diags_release(&scratch);
     return rc;
@@ -374,7 +374,7 @@ static int batch_after(struct tsk_apply_run *r, struct bop *b, int rc,
                 *TSK_ARRAY_PUSH(r->rep->tainted) = tsk_xstrdup(ch->addr);
                 pthread_mutex_unlock(&r->mu);
             }
-            tsk_apply__diags_move(d, &scratch);
+            tsk_diags_move(d, &scratch);
         }
         break;
     case TSK_OP_UPDATE:
@@ -399,7 +399,7 @@ static int batch_after(struct tsk_apply_run *r, struct bop *b, int rc,
             clear(r, b->jid);
             rc = 0;
         } else {
-            tsk_apply__diags_move(d, &scratch);
+            tsk_diags_move(d, &scratch);
         }
         tsk_diags_release(&scratch);
         return rc;
@@ -472,7 +472,7 @@ static void batch_many(struct tsk_apply_run *r, struct bop *b, size_t n,
         size_t i = at[k];
         b[i].id = pc[k].out_id;
         b[i].out = pc[k].out;
-        tsk_apply__diags_move(&ds[i], &pc[k].d);
+        tsk_diags_move(&ds[i], &pc[k].d);
         rcs[i] = batch_after(r, &b[i], pc[k].rc, &ds[i]);
     }
     free(pc);
@@ -512,7 +512,7 @@ static void batch_store(struct tsk_apply_run *r, struct bop *b, size_t n,
         cJSON_Delete((cJSON *)res[k].sensitive);
         cJSON_Delete((cJSON *)res[k].deps);
         rcs[i] = src[k];
-        tsk_apply__diags_move(&ds[i], &sd[k]);
+        tsk_diags_move(&ds[i], &sd[k]);
         if (src[k] == 0) {
             keep_result(r, b[i].op, b[i].out, b[i].id);
             b[i].out = NULL;
@@ -561,7 +561,7 @@ static void batch_intents(struct tsk_apply_run *r, struct bop *b, size_t n,
         size_t i = at[k];
         b[i].jid = ids[k];
         rcs[i] = irc[k];
-        tsk_apply__diags_move(&ds[i], &id[k]);
+        tsk_diags_move(&ds[i], &id[k]);
     }
     free(in);
     free(ids);

@@ -107,7 +107,5 @@ void tsk_apply__progress_end(struct tsk_apply_run *r,
                              const struct tsk_apply_op *op, int ok);
 /** "Still creating... [30s elapsed]" for ops running long (under mu). */
 void tsk_apply__progress_still(struct tsk_apply_run *r, int64_t now);
-/** Moves every diagnostic of src to the end of dst; src is left empty. */
-void tsk_apply__diags_move(struct tsk_diags *dst, struct tsk_diags *src);
 
 #endif

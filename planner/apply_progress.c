@@ -106,26 +106,6 @@ void tsk_apply__progress_still(struct tsk_apply_run *r, int64_t now)
     fflush(r->o->progress);
 }
 
-void tsk_apply__diags_move(struct tsk_diags *dst, struct tsk_diags *src)
-{
-    for (size_t i = 0; i < src->v.n; i++) {
-        const struct tsk_diag *s = &src->v.v[i];
-        int was = dst->nerr;
-        if (s->sev == TSK_SEV_ERROR)
-            tsk_diag_error(dst, &s->pos, "%s", s->summary);
-        else
-            tsk_diag_warning(dst, &s->pos, "%s", s->summary);
-        if (s->sev == TSK_SEV_ERROR && dst->nerr == was)
-            continue;
-        if (s->detail)
-            tsk_diag_detail(dst, "%s", s->detail);
-        if (s->addr)
-            tsk_diag_addr(dst, s->addr);
-    }
-    tsk_diags_release(src);
-    memset(src, 0, sizeof(*src));
-}
-
 char *tsk_apply_summary_line(const struct tsk_apply_report *r)
 {
     return tsk_xasprintf("%d added, %d changed, %d destroyed", r->added,

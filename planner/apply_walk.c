@@ -312,7 +312,7 @@ static void run_batch(struct tsk_apply_run *r, const uint32_t *take, size_t n)
             continue;
         }
         tsk_apply__progress_end(r, op, rcs[k] == 0);
-        tsk_apply__diags_move(r->d, &ds[k]);
+        tsk_diags_move(r->d, &ds[k]);
         finish_op(r, take[k], rcs[k]);
     }
     pthread_cond_broadcast(&r->cv);
@@ -347,7 +347,7 @@ static void *worker(void *arg)
 
         pthread_mutex_lock(&r->mu);
         tsk_apply__progress_end(r, op, rc == 0);
-        tsk_apply__diags_move(r->d, &d);
+        tsk_diags_move(r->d, &d);
         finish_op(r, i, rc);
         pthread_cond_broadcast(&r->cv);
     }

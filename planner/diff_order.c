@@ -215,25 +215,7 @@ void tsk_diff__order(struct tsk_plan *plan, size_t first,
     for (size_t i = 0; i < n && m < n; i++) /* a cycle in stored deps */
         if (!done[i])
             out[m++] = i;
-    /* c[i] becomes the old c[out[i]]: permuted in place, one cycle at a
-     * time (done marks the positions filled), instead of through a copy
-     * of every change. */
-    memset(done, 0, n);
-    for (size_t i = 0; i < n; i++) {
-        if (done[i] || out[i] == i)
-            continue;
-        struct tsk_change first_of_cycle = c[i];
-        for (size_t j = i;;) {
-            size_t k = out[j];
-            done[j] = 1;
-            if (k == i) {
-                c[j] = first_of_cycle;
-                break;
-            }
-            c[j] = c[k];
-            j = k;
-        }
-    }
+    tsk_permute(c, n, sizeof(*c), out);
     free(done);
     free(out);
     free(h.v);

@@ -27,6 +27,14 @@
 void tsk_heap_prepare(size_t bytes);
 
 /**
+ * Asks for huge pages in the calling thread's own glibc heap (a mapping of
+ * 64 MiB aligned to its size); for a thread that allocates a lot. Call it
+ * again as that heap grows. A guess about glibc's layout, harmless when
+ * wrong; nothing under sanitizers or other C libraries.
+ */
+void tsk_heap_thread_hugepages(void);
+
+/**
  * Whether a process about to exit should still free a structure of about
  * `objects` objects. Freeing a hundred thousand plan entries one by one
  * only to hand the memory back to the kernel costs a tenth of a plan, so

@@ -94,3 +94,26 @@ void tsk_src_free(struct tsk_src *src)
     free(src->text);
     free(src);
 }
+
+void tsk_permute(void *v, size_t n, size_t size, size_t *from)
+{
+    char *b = v, *tmp = NULL;
+    for (size_t k = 0; k < n; k++) {
+        if (from[k] == k)
+            continue;
+        if (!tmp)
+            tmp = tsk_xmalloc(size);
+        memcpy(tmp, b + k * size, size);
+        for (size_t j = k;;) {
+            size_t src = from[j];
+            from[j] = j; /* done */
+            if (src == k) {
+                memcpy(b + j * size, tmp, size);
+                break;
+            }
+            memcpy(b + j * size, b + src * size, size);
+            j = src;
+        }
+    }
+    free(tmp);
+}

@@ -52,6 +52,13 @@ char *tsk_xstrndup(const char *s, size_t n);
 /** Returns a newly allocated formatted string; the caller frees it. */
 char *tsk_xasprintf(const char *fmt, ...) TSK_PRINTF(1, 2);
 
+/**
+ * Reorders the n elements of size bytes at v in place so that element j
+ * becomes the old element from[j] (from is a permutation of 0..n-1), one
+ * cycle at a time, with no copy of the array; from is left as 0..n-1.
+ */
+void tsk_permute(void *v, size_t n, size_t size, size_t *from);
+
 /*
  * A bump allocator (bump.c): blocks carved from 64 KiB chunks (a larger
  * block gets a chunk of its own) and released all at once by
