@@ -50,7 +50,7 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
                 char *s = cJSON_PrintUnformatted(cost);
                 tsk_buf_adds(&out, s);
                 tsk_buf_addch(&out, '\n');
-                free(s);
+                cJSON_free(s);
             } else {
                 tsk_cost_render_text(&out, cost, cli->color, 0);
             }

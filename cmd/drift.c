@@ -44,7 +44,7 @@ static void print(const struct tsk_flow *f, int fmt, int color)
         char *s = cJSON_PrintUnformatted(doc);
         tsk_buf_adds(&b, s ? s : "{}");
         tsk_buf_addch(&b, '\n');
-        free(s);
+        cJSON_free(s);
         cJSON_Delete(doc);
     } else if (fmt == 2) {
         tsk_gitops_drift_md(&b, &f->plan, f->prior.n, show_sensitive);

@@ -102,19 +102,16 @@ static int add_prior(void *arg, const struct tsk_state_rec *r, size_t attrs_len)
 {
     struct prior_fill *pf = arg;
     struct tsk_flow *f = pf->f;
-    (void)attrs_len;
     if (pf->stop && atomic_load_explicit(pf->stop, memory_order_relaxed))
         return TSK_ERROR;
     if (pf->stop && f->prior.n % 4096 == 0)
         tsk_heap_thread_hugepages(); /* the read ahead's heap grows */
     struct tsk_object *o = TSK_ARRAY_PUSH(f->prior);
-    o->addr = tsk_xstrdup(r->address);
-    o->type = tsk_xstrdup(r->type);
-    o->provider = tsk_xstrdup(r->provider);
-    o->id = r->remote_id ? tsk_xstrdup(r->remote_id) : NULL;
-    /* parsed on first use (tsk_object_attrs): a plan that finds no
-     * change compares the text and never builds most trees */
-    o->text = tsk_xstrdup(r->attrs_json ? r->attrs_json : "{}");
+    /* the text is parsed on first use (tsk_object_attrs): a plan that
+     * finds no change compares the text and never builds most trees */
+    tsk_object_pack(o, r->address, r->type, r->provider, r->remote_id,
+                    r->attrs_json ? r->attrs_json : "{}",
+                    r->attrs_json ? attrs_len : 2);
     STRS_FROM_TEXT(o->sensitive, r->sensitive_json);
     STRS_FROM_TEXT(o->deps, r->deps_json);
     o->tainted = r->tainted;
@@ -170,6 +167,8 @@ static int load_prior(struct tsk_flow *f, int64_t *serial, atomic_int *stop)
     struct prior_fill pf = {f, stop};
     if (!f->st)
         return 0;
+    /* one array of the right size, not a doubling one copied as it grows */
+    TSK_ARRAY_GROW(f->prior, f->prior.n + tsk_state_rows_hint(f->st));
     int rc = tsk_state_scan(f->st, add_prior, &pf, serial, &f->d);
     if (rc)
         release_prior(f);

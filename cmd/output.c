@@ -90,7 +90,7 @@ static int run(const struct tsk_cli *cli, int argc, char **argv)
         char *txt = cJSON_Print(one ? cJSON_GetObjectItem(one, "value")
                                     : outs);
         printf("%s\n", txt);
-        free(txt);
+        cJSON_free(txt);
     } else if (rc == 0 && one) {
         tsk_cmd_print_value(stdout, cJSON_GetObjectItem(one, "value"), 0);
         printf("\n");

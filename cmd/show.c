@@ -108,7 +108,7 @@ static void state_json(const struct tsk_state_snap *s)
     }
     char *text = cJSON_PrintUnformatted(doc);
     printf("%s\n", text);
-    free(text);
+    cJSON_free(text);
     cJSON_Delete(doc);
 }
 

@@ -121,7 +121,7 @@ static int cmd_show(const struct tsk_cli *cli, int npos, char **pos)
             sens = NULL;
             char *txt = cJSON_Print(o);
             printf("%s\n", txt);
-            free(txt);
+            cJSON_free(txt);
             cJSON_Delete(o);
         } else {
             show_text(&r, shown);
@@ -232,7 +232,7 @@ static int cmd_history(const struct tsk_cli *cli, int npos, char **pos)
     if (arr && rc == 0) {
         char *txt = cJSON_Print(arr);
         printf("%s\n", txt);
-        free(txt);
+        cJSON_free(txt);
     }
     cJSON_Delete(arr);
     tsk_state_hist_list_release(&l);

@@ -65,7 +65,7 @@ static void print_json(const struct tsk_diags *d)
     char *s = cJSON_Print(root);
     if (s)
         printf("%s\n", s);
-    free(s);
+    cJSON_free(s);
     cJSON_Delete(root);
 }
 

@@ -12,12 +12,30 @@
  * because references read their targets' planned values. */
 struct nplan {
     cJSON *after, *unknown; /* owned until moved into the change */
+    /* A no-op whose after is exactly its prior's stored text (after and
+     * unknown NULL): the text (tsk_change.text), and the values that
+     * references read from it so far (an object: attr -> value, or an
+     * invalid item where it has none). */
+    const char *same;
+    cJSON *read;
     enum tsk_action action;
     enum tsk_reason reason;
     const struct tsk_object *prior;
     tsk_strvec forced;    /* force_new attributes that changed */
     tsk_strvec sensitive; /* sensitive through references */
 };
+
+/* Borrowed attribute names (keys of the trees being compared). */
+typedef TSK_ARRAY(const char *) namevec;
+
+/* Computed values the after keeps from the prior, in order: s is the
+ * prior's member when the value is still to be parsed (text), else NULL
+ * (the value is in the after already). */
+struct carry {
+    const char *name;
+    const struct tsk_jspan *s;
+};
+typedef TSK_ARRAY(struct carry) carryvec;
 
 struct dctx {
     const struct tsk_graph *g;
@@ -32,6 +50,8 @@ struct dctx {
     struct nplan *np;
     struct tsk_plan *plan;
     struct tsk_diff__pview pv; /* the prior being compared, as text */
+    namevec names;             /* scratch: the attribute names of one node */
+    carryvec carried;          /* scratch: its carried values */
 };
 
 static const struct tsk_attr_schema *attr_schema(const struct tsk_schema *s,
@@ -39,7 +59,8 @@ static const struct tsk_attr_schema *attr_schema(const struct tsk_schema *s,
 {
     for (const struct tsk_attr_schema *a = s ? s->attrs : NULL; a && a->name;
          a++)
-        if (strcmp(a->name, name) == 0)
+        /* names are mostly the same constants as the schema's */
+        if (a->name == name || strcmp(a->name, name) == 0)
             return a;
     return NULL;
 }
@@ -80,13 +101,35 @@ static int sensitive_in(const struct tsk_node *nd, const char *path)
                             nd->sensitive.n, path);
 }
 
+/* The value at path of t's text (t->same), as cached in t->read. */
+static const cJSON *text_value(struct nplan *t, const char *path)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(t->read, path);
+    if (v)
+        return v;
+    if (!t->read)
+        t->read = cJSON_CreateObject();
+    v = tsk_diff__text_get(t->same, path);
+    if (!v) {
+        v = cJSON_CreateNull();
+        v->type = cJSON_Invalid; /* none */
+    }
+    cJSON_AddItemToObject(t->read, path, v);
+    return v;
+}
+
 static void resolve_ref(struct dctx *c, struct nplan *me,
                         const struct tsk_ref *r)
 {
     const struct nplan *t = &c->np[r->target];
     const cJSON *v = t->after ? tsk_path_get(t->after, r->target_attr) : NULL;
-    if (!t->after || unknown_at(t->unknown, r->target_attr) ||
-        (!v && (t->action == TSK_CREATE || is_replace(t->action))))
+    if (t->same) {
+        /* a no-op kept as its text: the value is read from there, once */
+        const cJSON *tv = text_value(&c->np[r->target], r->target_attr);
+        if ((tv->type & 0xFF) != cJSON_Invalid)
+            tsk_path_set_take(me->after, r->attr, cJSON_Duplicate(tv, 1));
+    } else if (!t->after || unknown_at(t->unknown, r->target_attr) ||
+               (!v && (t->action == TSK_CREATE || is_replace(t->action))))
         tsk_path_set_take(me->unknown, r->attr, cJSON_CreateTrue());
     else if (v)
         tsk_path_set_take(me->after, r->attr, cJSON_Duplicate(v, 1));
@@ -103,9 +146,6 @@ static int requested(const struct tsk_diff_opts *o, const char *addr)
             return 1;
     return 0;
 }
-
-/* Borrowed attribute names (keys of the trees being compared). */
-typedef TSK_ARRAY(const char *) namevec;
 
 /* Adds every key of obj to names, once. */
 static void add_keys(namevec *names, const cJSON *obj)
@@ -127,7 +167,7 @@ static void add_keys(namevec *names, const cJSON *obj)
  * removed. Returns 1 when it changes.
  */
 static int compare_attr(struct nplan *me, const struct tsk_node *nd,
-                        const char *name, namevec *carried)
+                        const char *name, carryvec *carried)
 {
     const struct tsk_attr_schema *as =
         attr_schema(nd->rt ? nd->rt->schema : NULL, name);
@@ -139,7 +179,8 @@ static int compare_attr(struct nplan *me, const struct tsk_node *nd,
             return 0;
         if (!as || (as->flags & TSK_A_COMPUTED)) {
             cJSON_AddItemToObject(me->after, name, cJSON_Duplicate(pv, 1));
-            *TSK_ARRAY_PUSH(*carried) = name; /* a key of the prior */
+            /* name: a key of the prior */
+            *TSK_ARRAY_PUSH(*carried) = (struct carry){name, NULL};
             return 0;
         }
         return !cJSON_IsNull(pv);
@@ -151,10 +192,11 @@ static int compare_attr(struct nplan *me, const struct tsk_node *nd,
     return 1;
 }
 
-/* compare_attr on the prior's text: s is the prior's member (or NULL). */
+/* compare_attr on the prior's text: s is the prior's member (or NULL). A
+ * carried value is parsed only once the action is known (carry_in). */
 static int compare_text(struct nplan *me, const struct tsk_node *nd,
                         const char *name, const struct tsk_jspan *s,
-                        struct tsk_diff__pview *v, namevec *carried)
+                        struct tsk_diff__pview *v, carryvec *carried)
 {
     const struct tsk_attr_schema *as =
         attr_schema(nd->rt ? nd->rt->schema : NULL, name);
@@ -164,8 +206,8 @@ static int compare_text(struct nplan *me, const struct tsk_node *nd,
         if (!s)
             return 0;
         if (!as || (as->flags & TSK_A_COMPUTED)) {
-            cJSON_AddItemToObject(me->after, name, tsk_diff__span_value(s));
-            *TSK_ARRAY_PUSH(*carried) = name; /* a key of the view */
+            /* name: a key of the view */
+            *TSK_ARRAY_PUSH(*carried) = (struct carry){name, s};
             return 0;
         }
         return !(s->vlen == 4 && memcmp(s->val, "null", 4) == 0);
@@ -181,7 +223,7 @@ static int compare_text(struct nplan *me, const struct tsk_node *nd,
  * text when it is not parsed, else from its tree. Returns 1 on a change. */
 static int compare_prior(struct dctx *c, struct nplan *me,
                          const struct tsk_node *nd, namevec *names,
-                         namevec *carried)
+                         carryvec *carried)
 {
     int changed = 0;
     add_keys(names, me->after);
@@ -210,11 +252,13 @@ static int compare_prior(struct dctx *c, struct nplan *me,
 
 /* After a create or replace, computed values are unknown until apply. */
 static void mark_computed_unknown(struct nplan *me, const struct tsk_node *nd,
-                                  const namevec *carried)
+                                  const carryvec *carried)
 {
     for (size_t i = 0; i < carried->n; i++) {
-        cJSON_DeleteItemFromObjectCaseSensitive(me->after, carried->v[i]);
-        tsk_path_set_take(me->unknown, carried->v[i], cJSON_CreateTrue());
+        if (!carried->v[i].s)
+            cJSON_DeleteItemFromObjectCaseSensitive(me->after,
+                                                    carried->v[i].name);
+        tsk_path_set_take(me->unknown, carried->v[i].name, cJSON_CreateTrue());
     }
     const struct tsk_schema *s = nd->rt ? nd->rt->schema : NULL;
     for (const struct tsk_attr_schema *a = s ? s->attrs : NULL; a && a->name;
@@ -226,6 +270,42 @@ static void mark_computed_unknown(struct nplan *me, const struct tsk_node *nd,
         /* schema names are constants: the key is not copied */
         cJSON_AddItemToObjectCS(me->unknown, a->name, cJSON_CreateTrue());
     }
+}
+
+/* Appends the carried values still to parse to the after, in order. */
+static void carry_in(struct nplan *me, const carryvec *carried)
+{
+    for (size_t i = 0; i < carried->n; i++)
+        if (carried->v[i].s)
+            cJSON_AddItemToObject(me->after, carried->v[i].name,
+                                  tsk_diff__span_value(carried->v[i].s));
+}
+
+/*
+ * Whether a no-op's after, once its carried values are in, would be
+ * written exactly as its prior's stored text: compared from that text
+ * (borrowed by the plan), every configured value equal by its bytes, the
+ * same members in the same order, carried values already in canonical
+ * form, and the text itself compact. Then the change keeps the text.
+ */
+static int same_as_text(const struct dctx *c, const struct nplan *me,
+                        const carryvec *carried)
+{
+    const struct tsk_diff__pview *v = &c->pv;
+    if (!c->o->borrow_prior || !me->prior || v->text != me->prior->text ||
+        v->inexact || (me->unknown && me->unknown->child) ||
+        !tsk_jspan_compact(v->text, v->sp.v, v->sp.n))
+        return 0;
+    size_t i = 0;
+    for (const cJSON *k = me->after->child; k; k = k->next, i++)
+        if (i == v->sp.n || !k->string ||
+            strcmp(k->string, tsk_diff__pview_key(v, i)) != 0)
+            return 0;
+    for (size_t j = 0; j < carried->n; j++, i++)
+        if (i == v->sp.n || carried->v[j].s != &v->sp.v[i] ||
+            !tsk_jspan_canonical(carried->v[j].s->val, carried->v[j].s->vlen))
+            return 0;
+    return i == v->sp.n;
 }
 
 static void plan_node(struct dctx *c, uint32_t n)
@@ -251,7 +331,9 @@ static void plan_node(struct dctx *c, uint32_t n)
         if (nd->refs.v[i].target < c->g->nodes.n)
             resolve_ref(c, me, &nd->refs.v[i]);
 
-    namevec names = {0}, carried = {0};
+    namevec names = c->names;
+    carryvec carried = c->carried;
+    names.n = carried.n = 0;
     int changed = 0;
     if (me->prior)
         changed = compare_prior(c, me, nd, &names, &carried);
@@ -268,10 +350,20 @@ static void plan_node(struct dctx *c, uint32_t n)
     } else {
         me->action = changed ? TSK_UPDATE : TSK_NOOP;
     }
-    if (me->action == TSK_CREATE || is_replace(me->action))
+    if (me->action == TSK_CREATE || is_replace(me->action)) {
         mark_computed_unknown(me, nd, &carried);
-    TSK_ARRAY_FREE(names);
-    TSK_ARRAY_FREE(carried);
+    } else if (me->action == TSK_NOOP && same_as_text(c, me, &carried)) {
+        /* the configured tree is done with: its memory serves what
+         * follows rather than new pages */
+        cJSON_Delete(me->after);
+        cJSON_Delete(me->unknown);
+        me->after = me->unknown = NULL;
+        me->same = me->prior->text;
+    } else {
+        carry_in(me, &carried);
+    }
+    c->names = names; /* kept for the next node */
+    c->carried = carried;
 }
 
 static const char *pooled(struct tsk_plan *plan, const char *s)
@@ -328,6 +420,19 @@ static char *str_of(const struct tsk_change *ch, const char *s)
 }
 
 /* Adds dep to ch->deps unless it is there, borrowed or copied. */
+/* Room for n deps in ch: a borrowing change's array is carved from the
+ * plan (tsk_plan.carve), one malloc fewer per change. */
+static void deps_room(struct tsk_plan *plan, struct tsk_change *ch, size_t n)
+{
+    if (!ch->borrowed) {
+        TSK_ARRAY_GROW(ch->deps, n);
+    } else if (n) {
+        ch->deps.v = tsk_bump_alloc(&plan->carve, n * sizeof(*ch->deps.v),
+                                    _Alignof(char *));
+        ch->deps.alloc = n;
+    }
+}
+
 static void add_dep(struct tsk_change *ch, const char *dep)
 {
     if (!tsk_strs_has(ch->deps.v, ch->deps.n, dep))
@@ -350,8 +455,11 @@ static void emit_node(struct dctx *c, uint32_t n)
     ch->reason = me->reason;
     if (me->prior) {
         ch->id = str_of(ch, me->prior->id);
-        ch->before = me->action == TSK_NOOP ? raw_before(c, me->prior) : NULL;
-        if (!ch->before)
+        ch->text = me->same;
+        ch->before = me->action == TSK_NOOP && !me->same
+                         ? raw_before(c, me->prior)
+                         : NULL;
+        if (!ch->before && !me->same)
             ch->before = before_of(c, tsk_object_attrs(me->prior));
     }
     ch->after = me->after;
@@ -364,6 +472,7 @@ static void emit_node(struct dctx *c, uint32_t n)
         add_sensitive(ch, NULL, me->prior->sensitive.v, me->prior->sensitive.n);
     if (me->reason == TSK_REASON_CANNOT_UPDATE)
         TSK_STRS_MOVE(ch->replace_paths, me->forced);
+    deps_room(c->plan, ch, nd->deps.n);
     for (size_t i = 0; i < nd->deps.n; i++)
         if (nd->deps.v[i] < c->g->nodes.n)
             add_dep(ch, c->g->nodes.v[nd->deps.v[i]].addr);
@@ -397,12 +506,14 @@ static void emit_delete(struct dctx *c, const struct tsk_object *o)
     ch->before = before_of(c, tsk_object_attrs(o));
     ch->after_unknown = cJSON_CreateObject();
     add_sensitive(ch, rt ? rt->schema : NULL, o->sensitive.v, o->sensitive.n);
-    for (size_t i = 0; i < o->deps.n; i++)
-        add_dep(ch, o->deps.v[i]);
     /* Destroy mode: what the configuration says it depends on counts too. */
     size_t n = tsk_diff__aidx_find(&c->nodes, o->addr);
-    if (c->o->destroy && n != SIZE_MAX) {
-        const struct tsk_node *nd = &c->g->nodes.v[n];
+    const struct tsk_node *nd =
+        c->o->destroy && n != SIZE_MAX ? &c->g->nodes.v[n] : NULL;
+    deps_room(c->plan, ch, o->deps.n + (nd ? nd->deps.n : 0));
+    for (size_t i = 0; i < o->deps.n; i++)
+        add_dep(ch, o->deps.v[i]);
+    if (nd) {
         for (size_t i = 0; i < nd->deps.n; i++)
             add_dep(ch, c->g->nodes.v[nd->deps.v[i]].addr);
     }
@@ -476,10 +587,12 @@ static void plan_all(struct dctx *c, const uint32_t *order,
                      const unsigned char *sel_node,
                      const unsigned char *sel_prior)
 {
-    size_t nn = c->g ? c->g->nodes.n : 0;
+    size_t nn = c->g ? c->g->nodes.n : 0, orphans = 0;
+    for (size_t i = 0; i < c->nprior; i++)
+        orphans += c->o->destroy || !c->matched[i];
     /* Orphans first (sorted by address), then nodes in graph order. */
     TSK_ARRAY_GROW(c->plan->changes,
-                   c->plan->changes.n + (c->o->destroy ? 0 : nn) + c->nprior);
+                   c->plan->changes.n + (c->o->destroy ? 0 : nn) + orphans);
     emit_deletes(c, sel_prior);
     if (c->o->destroy)
         return;
@@ -518,19 +631,28 @@ int tsk_diff(struct tsk_plan *plan, const struct tsk_graph *g,
     c.np = tsk_xcalloc(nn + 1, sizeof(*c.np));
     plan_all(&c, order, sel_node, sel_prior);
 
-    size_t nch = plan->changes.n - first;
-    const struct tsk_object **prior_of =
-        tsk_xcalloc(nch + 1, sizeof(*prior_of));
-    for (size_t i = 0; i < nch; i++) {
-        const struct tsk_change *ch = &plan->changes.v[first + i];
-        if (ch->action != TSK_DELETE && ch->node < nn)
-            prior_of[i] = c.np[ch->node].prior;
+    size_t nch = plan->changes.n - first, ndel = 0;
+    for (size_t i = 0; i < nch; i++)
+        ndel += plan->changes.v[first + i].action == TSK_DELETE;
+    /* Without deletes the changes are the nodes' in the graph's order,
+     * which has dependencies first: every ordering edge already points
+     * forward, and the ordering (ties keep their place) keeps them as
+     * they are. */
+    if (ndel || !order) {
+        const struct tsk_object **prior_of =
+            tsk_xcalloc(nch + 1, sizeof(*prior_of));
+        for (size_t i = 0; i < nch; i++) {
+            const struct tsk_change *ch = &plan->changes.v[first + i];
+            if (ch->action != TSK_DELETE && ch->node < nn)
+                prior_of[i] = c.np[ch->node].prior;
+        }
+        tsk_diff__order(plan, first, prior_of);
+        free(prior_of);
     }
-    tsk_diff__order(plan, first, prior_of);
-    free(prior_of);
     for (size_t i = 0; i < nn; i++) {
         cJSON_Delete(c.np[i].after);
         cJSON_Delete(c.np[i].unknown);
+        cJSON_Delete(c.np[i].read);
         tsk_strvec_free(&c.np[i].forced);
         tsk_strvec_free(&c.np[i].sensitive);
     }
@@ -542,5 +664,7 @@ int tsk_diff(struct tsk_plan *plan, const struct tsk_graph *g,
     free(c.matched);
     tsk_diff__aidx_free(&c.priors);
     tsk_diff__pview_free(&c.pv);
+    TSK_ARRAY_FREE(c.names);
+    TSK_ARRAY_FREE(c.carried);
     return 0;
 }

@@ -7,7 +7,7 @@
 
 #include "planner/attrpath.h"
 #include "planner/diff.h"
-#include "planner/jsonspan.h"
+#include "planner/util/jsonspan.h"
 
 /* Address -> index: an open-addressing hash table of borrowed addresses
  * (they outlive the table). Owns its slots (tsk_diff__aidx_free). */
@@ -51,15 +51,17 @@ void tsk_diff__order(struct tsk_plan *plan, size_t first,
 
 /*
  * A prior object's attributes read from its stored text without parsing
- * it: members as spans, their keys as C strings (in keys, a copy of the
- * text with each key's closing quote replaced by NUL), and a buffer for
- * printing configured values. One view is reused from object to object;
- * it owns its buffers (tsk_diff__pview_free) and borrows the object.
+ * it: members as spans, their keys as C strings (in keys, each key
+ * followed by a NUL, at koff[i]), and a buffer for printing configured
+ * values. One view is reused from object to object; it owns its buffers
+ * (tsk_diff__pview_free) and borrows the object.
  */
 struct tsk_diff__pview {
     const char *text;
     tsk_jspans sp;
     struct tsk_buf keys, print;
+    TSK_ARRAY(size_t) koff;
+    int inexact; /* since open: a value found equal only once parsed */
 };
 /**
  * Opens v on o's text. Returns 0, or -1 when the text view cannot give
@@ -80,6 +82,11 @@ int tsk_diff__pview_eq(struct tsk_diff__pview *v, const struct tsk_jspan *s,
                        const cJSON *av);
 /** The member's value parsed (the caller's); null when it does not parse. */
 cJSON *tsk_diff__span_value(const struct tsk_jspan *s);
+/**
+ * The value at attribute path (tsk_path_get's) of the JSON object text, a
+ * new tree (the caller's), or NULL when there is none.
+ */
+cJSON *tsk_diff__text_get(const char *text, const char *path);
 void tsk_diff__pview_free(struct tsk_diff__pview *v);
 
 #endif

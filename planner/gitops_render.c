@@ -48,7 +48,7 @@ void tsk_gitops__value(struct tsk_buf *b, const cJSON *v, int sensitive,
     } else {
         char *s = cJSON_PrintUnformatted(v);
         add_cut(b, s ? s : "?", max);
-        free(s);
+        cJSON_free(s);
     }
 }
 
@@ -206,7 +206,7 @@ void tsk_intent_json(struct tsk_buf *out, const struct tsk_intent *in)
     char *s = cJSON_PrintUnformatted(doc);
     tsk_buf_adds(out, s ? s : "{}");
     tsk_buf_addch(out, '\n');
-    free(s);
+    cJSON_free(s);
     cJSON_Delete(doc);
 }
 

@@ -189,7 +189,7 @@ void tsk_graph_json(const struct tsk_graph *g, struct tsk_buf *out)
         abort();
     tsk_buf_adds(out, text);
     tsk_buf_addch(out, '\n');
-    free(text);
+    cJSON_free(text);
     cJSON_Delete(root);
     free(v);
 }

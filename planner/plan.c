@@ -1,9 +1,10 @@
 /* plan.c - releasing plans and objects, counting changes, action names. */
 #include "planner/plan.h"
 
-#include "planner/jsonspan.h"
+#include "planner/util/jsonspan.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void strs_free(char **v, size_t n)
 {
@@ -17,21 +18,42 @@ void tsk_object_release(struct tsk_object *o)
     if (!o)
         return;
     free(o->addr);
-    free(o->type);
-    free(o->provider);
-    free(o->id);
-    free(o->text);
+    if (!o->packed) {
+        free(o->type);
+        free(o->provider);
+        free(o->id);
+        free(o->text);
+    }
     cJSON_Delete(o->attrs);
     strs_free(o->sensitive.v, o->sensitive.n);
     strs_free(o->deps.v, o->deps.n);
     memset(o, 0, sizeof(*o));
 }
 
+void tsk_object_pack(struct tsk_object *o, const char *addr, const char *type,
+                     const char *provider, const char *id, const char *text,
+                     size_t text_len)
+{
+    const char *s[4] = {addr, type, provider, id};
+    size_t len[4], total = text_len + 1;
+    for (int i = 0; i < 4; i++)
+        total += len[i] = s[i] ? strlen(s[i]) + 1 : 0;
+    char *b = tsk_xmalloc(total), *at = b;
+    char **dst[4] = {&o->addr, &o->type, &o->provider, &o->id};
+    for (int i = 0; i < 4; i++) {
+        *dst[i] = s[i] ? memcpy(at, s[i], len[i]) : NULL;
+        at += len[i];
+    }
+    memcpy(at, text, text_len);
+    at[text_len] = '\0';
+    o->text = at;
+    o->packed = 1;
+}
+
 static void change_release(struct tsk_change *c)
 {
     if (c->borrowed) {
-        free(c->deps.v);
-        c->deps.v = NULL;
+        c->deps.v = NULL; /* in the plan's carve */
         c->deps.n = 0;
     } else {
         free(c->addr);
@@ -67,6 +89,7 @@ void tsk_plan_free(struct tsk_plan *p)
     for (size_t i = 0; i < p->changes.n; i++)
         change_release(&p->changes.v[i]);
     TSK_ARRAY_FREE(p->changes);
+    tsk_bump_free(&p->carve);
     for (size_t i = 0; i < p->drift.n; i++)
         drift_release(&p->drift.v[i]);
     TSK_ARRAY_FREE(p->drift);
@@ -166,7 +189,8 @@ cJSON *tsk_object_attrs(const struct tsk_object *o)
         if (!cJSON_IsObject(m->attrs)) {
             cJSON_Delete(m->attrs);
             m->attrs = cJSON_CreateObject();
-            free(m->text); /* not the text of attrs */
+            if (!m->packed)
+                free(m->text); /* not the text of attrs */
             m->text = NULL;
         }
     }
@@ -177,7 +201,8 @@ void tsk_object_set_attrs(struct tsk_object *o, cJSON *attrs)
 {
     cJSON_Delete(o->attrs);
     o->attrs = attrs;
-    free(o->text);
+    if (!o->packed)
+        free(o->text);
     o->text = NULL;
 }
 
@@ -224,13 +249,27 @@ cJSON *tsk_object_pick(const struct tsk_object *o, const char *const *names)
     return out;
 }
 
+/* A new tree parsed from text: an empty object when it does not parse. */
+static cJSON *parse_text(const char *text)
+{
+    cJSON *t = cJSON_Parse(text);
+    return t ? t : cJSON_CreateObject();
+}
+
 const cJSON *tsk_change_before(const struct tsk_change *c, cJSON **tmp)
 {
     *tmp = NULL;
+    if (c->text && !c->before)
+        return *tmp = parse_text(c->text);
     if (!c->before || (c->before->type & 0xFF) != cJSON_Raw)
         return c->before;
-    *tmp = cJSON_Parse(c->before->valuestring);
-    if (!*tmp)
-        *tmp = cJSON_CreateObject();
-    return *tmp;
+    return *tmp = parse_text(c->before->valuestring);
+}
+
+const cJSON *tsk_change_after(const struct tsk_change *c, cJSON **tmp)
+{
+    *tmp = NULL;
+    if (c->text && !c->after)
+        return *tmp = parse_text(c->text);
+    return c->after;
 }

@@ -6,9 +6,9 @@
  *
  * Ownership: a struct tsk_plan owns every change, drift entry, string and
  * cJSON object in it; tsk_plan_free() releases all of it, except where
- * a change's before borrows a prior object (tsk_diff_opts.borrow_prior:
- * those objects then outlive the plan). A struct tsk_object owns its
- * strings, text and attrs (tsk_object_release()).
+ * a change's before or text borrows a prior object
+ * (tsk_diff_opts.borrow_prior: those objects then outlive the plan). A struct
+ * tsk_object owns its strings, text and attrs (tsk_object_release()).
  */
 #ifndef TSK_PLAN_H
 #define TSK_PLAN_H
@@ -37,8 +37,19 @@ struct tsk_object {
     TSK_ARRAY(char *) sensitive; /* sensitive attribute paths */
     TSK_ARRAY(char *) deps;      /* addresses it depended on */
     int tainted;
+    /* 1: addr, type, provider, id and text are one block, which starts at
+     * addr (tsk_object_pack); none of them is freed or replaced alone. */
+    int packed;
 };
 void tsk_object_release(struct tsk_object *o);
+/**
+ * Sets o's addr (not NULL), type, provider, id (these may be NULL) and
+ * text (text_len bytes, NUL-terminated or not) as copies in one block: one
+ * allocation instead of five, for objects loaded by the hundred thousand.
+ */
+void tsk_object_pack(struct tsk_object *o, const char *addr, const char *type,
+                     const char *provider, const char *id, const char *text,
+                     size_t text_len);
 /**
  * The attributes as a tree (borrowed from o): parsed from text on first
  * use (an object for text that is missing or not a JSON object). Though
@@ -82,19 +93,28 @@ struct tsk_change {
     enum tsk_reason reason;
     char *id;             /* remote id of the prior object, or NULL */
     /* Prior attributes, or NULL (create). A no-op's before may be a
-     * cJSON_Raw item holding the prior's JSON text (tsk_change_before()
-     * gives it as a tree): readers of a no-op's before use that. */
+     * cJSON_Raw item holding the prior's JSON text, or NULL with text set
+     * (below): read before through tsk_change_before(). */
     cJSON *before;
-    cJSON *after;         /* planned attributes, or NULL (delete) */
-    cJSON *after_unknown; /* object: attr -> true where unknown until apply */
+    /* Planned attributes, or NULL (delete, or text set): read after
+     * through tsk_change_after(). */
+    cJSON *after;
+    /* A no-op whose before and after are both exactly this JSON text, its
+     * prior object's stored attributes (borrowed: see borrowed), byte for
+     * byte what writing the after tree would give; before, after and
+     * after_unknown are then NULL. NULL for every other change. */
+    const char *text;
+    /* Object: attr -> true where unknown until apply; NULL reads as {}. */
+    cJSON *after_unknown;
     TSK_ARRAY(char *) sensitive;     /* sensitive paths (before and after) */
     TSK_ARRAY(char *) replace_paths; /* force_new attributes that changed */
     TSK_ARRAY(char *) deps;          /* addresses this change waits for */
     uint32_t node;        /* graph node index, UINT32_MAX when none */
     const char *function; /* model function key, for per-function tables */
-    /* 1: addr, type, name, provider, id and the deps strings (not the
-     * deps array) are borrowed from the graph and the prior objects,
-     * which outlive the plan (tsk_diff_opts.borrow_prior); 0: owned. */
+    /* 1: addr, type, name, provider, id and the deps strings are
+     * borrowed from the graph and the prior objects, which outlive the
+     * plan (tsk_diff_opts.borrow_prior), and the deps array is carved
+     * from the plan's (tsk_plan.carve: never grown); 0: all owned. */
     int borrowed;
 };
 
@@ -129,14 +149,22 @@ struct tsk_plan {
     int errored;        /* planning hit errors: never apply */
     cJSON *cost;        /* cost estimate (cost.c), or NULL */
     TSK_ARRAY(char *) owned; /* strings that changes borrow (function) */
+    struct tsk_bump carve;   /* the deps arrays of borrowing changes */
 };
 
 void tsk_plan_free(struct tsk_plan *p);
 /**
- * c->before as a tree: c->before itself, or when it is raw JSON text a
- * parse of it stored in *tmp (the caller deletes *tmp). NULL for none.
+ * c->before as a tree: c->before itself, or when it is raw JSON text (or
+ * the change holds text) a parse of it stored in *tmp (the caller deletes
+ * *tmp). NULL for none.
  */
 const cJSON *tsk_change_before(const struct tsk_change *c, cJSON **tmp);
+/**
+ * c->after as a tree: c->after itself, or when the change holds text (see
+ * tsk_change.text) a new tree parsed from it in *tmp, which the caller
+ * frees (*tmp is set to NULL otherwise). NULL for a delete.
+ */
+const cJSON *tsk_change_after(const struct tsk_change *c, cJSON **tmp);
 /** Counts of changes to add, change and destroy, as in Terraform. */
 void tsk_plan_counts(const struct tsk_plan *p, int *add, int *change,
                      int *destroy);

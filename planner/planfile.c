@@ -89,9 +89,15 @@ static void change_out(struct tsk_jsonw *w, const struct tsk_change *c)
         tsk_jsonw_value(w, c->before);
     }
     tsk_jsonw_lit(w, ",\"after\":");
-    tsk_jsonw_value(w, c->after);
+    if (c->text && !c->after) /* exactly what the tree would write */
+        tsk_jsonw_raw(w, c->text, strlen(c->text));
+    else
+        tsk_jsonw_value(w, c->after);
     tsk_jsonw_lit(w, ",\"after_unknown\":");
-    tsk_jsonw_value(w, c->after_unknown);
+    if (c->after_unknown)
+        tsk_jsonw_value(w, c->after_unknown);
+    else
+        tsk_jsonw_lit(w, "{}");
     tsk_jsonw_lit(w, ",\"sensitive\":");
     strs_out(w, c->sensitive.v, c->sensitive.n);
     tsk_jsonw_lit(w, ",\"replace_paths\":");
@@ -426,7 +432,7 @@ static int check_envelope(const cJSON *doc, const char *path,
     }
     char *text = cJSON_PrintUnformatted(body), hex[65];
     sha256_hex(text, hex);
-    free(text);
+    cJSON_free(text);
     if (!cJSON_IsString(sum) || strcmp(sum->valuestring, hex) != 0) {
         tsk_diag_error(d, NULL,
                        "the plan file %s is damaged: its checksum "

@@ -51,13 +51,17 @@ static cJSON *change_json(const struct tsk_change *c,
 {
     cJSON *rc = head(c->addr, c->type, c->provider);
     cJSON *ch = cJSON_AddObjectToObject(rc, "change");
-    cJSON *tmp = NULL;
+    cJSON *tmp = NULL, *atmp = NULL;
     const cJSON *before = tsk_change_before(c, &tmp);
+    /* a change kept as text: before and after are the same tree */
+    const cJSON *after = c->text && !c->after && !c->before
+                             ? before
+                             : tsk_change_after(c, &atmp);
     cJSON_AddItemToObject(ch, "actions", tsk_action_json(c->action));
     cJSON_AddItemToObject(ch, "before",
                           value(before, c->sensitive.v, c->sensitive.n, o));
     cJSON_AddItemToObject(ch, "after",
-                          value(c->after, c->sensitive.v, c->sensitive.n, o));
+                          value(after, c->sensitive.v, c->sensitive.n, o));
     cJSON_AddItemToObject(ch, "after_unknown",
                           c->after_unknown
                               ? cJSON_Duplicate(c->after_unknown, 1)
@@ -65,7 +69,7 @@ static cJSON *change_json(const struct tsk_change *c,
     cJSON_AddItemToObject(ch, "before_sensitive",
                           mask(before, c->sensitive.v, c->sensitive.n));
     cJSON_AddItemToObject(ch, "after_sensitive",
-                          mask(c->after, c->sensitive.v, c->sensitive.n));
+                          mask(after, c->sensitive.v, c->sensitive.n));
     if (c->replace_paths.n) {
         cJSON *rp = cJSON_AddArrayToObject(ch, "replace_paths");
         for (size_t i = 0; i < c->replace_paths.n; i++)
@@ -73,6 +77,7 @@ static cJSON *change_json(const struct tsk_change *c,
                 rp, tsk_path_steps(before, c->replace_paths.v[i]));
     }
     cJSON_Delete(tmp);
+    cJSON_Delete(atmp);
     const char *reason = tsk_reason_name(c->reason);
     if (reason)
         add_str(rc, "action_reason", reason);
@@ -118,8 +123,8 @@ static cJSON *values_json(const struct tsk_plan *p, int after,
     const struct tsk_change **v = tsk_xmalloc((p->changes.n + 1) * sizeof(*v));
     size_t n = 0;
     for (size_t i = 0; i < p->changes.n; i++)
-        if (after ? p->changes.v[i].after != NULL
-                  : p->changes.v[i].before != NULL)
+        if (p->changes.v[i].text || (after ? p->changes.v[i].after != NULL
+                                           : p->changes.v[i].before != NULL))
             v[n++] = &p->changes.v[i];
     if (n > 1)
         qsort(v, n, sizeof(*v), by_addr);
@@ -129,7 +134,8 @@ static cJSON *values_json(const struct tsk_plan *p, int after,
     for (size_t i = 0; i < n; i++) {
         const struct tsk_change *c = v[i];
         cJSON *tmp = NULL;
-        const cJSON *val = after ? c->after : tsk_change_before(c, &tmp);
+        const cJSON *val =
+            after ? tsk_change_after(c, &tmp) : tsk_change_before(c, &tmp);
         cJSON *r = head(c->addr, c->type, c->provider);
         cJSON_AddNumberToObject(r, "schema_version", 0);
         cJSON_AddItemToObject(r, "values",
@@ -203,6 +209,6 @@ void tsk_render_json(struct tsk_buf *out, const struct tsk_plan *p,
     char *s = cJSON_PrintUnformatted(doc);
     tsk_buf_adds(out, s);
     tsk_buf_addch(out, '\n');
-    free(s);
+    cJSON_free(s);
     cJSON_Delete(doc);
 }

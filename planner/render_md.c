@@ -66,9 +66,10 @@ static int cmpstr(const void *a, const void *b)
 /* Top-level attributes that change (unknown ones included), sorted. */
 static void changed_attrs(const struct tsk_change *c, tsk_strvec *out)
 {
-    cJSON *tmp = NULL;
+    cJSON *tmp = NULL, *atmp = NULL;
     const cJSON *before = tsk_change_before(c, &tmp);
-    const cJSON *objs[3] = {before, c->after, c->after_unknown};
+    const cJSON *after = tsk_change_after(c, &atmp);
+    const cJSON *objs[3] = {before, after, c->after_unknown};
     for (int i = 0; i < 3; i++)
         for (const cJSON *k = objs[i] ? objs[i]->child : NULL; k; k = k->next) {
             const char *n = k->string;
@@ -76,12 +77,13 @@ static void changed_attrs(const struct tsk_change *c, tsk_strvec *out)
                 continue;
             if (cJSON_GetObjectItemCaseSensitive(c->after_unknown, n) ||
                 !tsk_value_eq(cJSON_GetObjectItemCaseSensitive(before, n),
-                              cJSON_GetObjectItemCaseSensitive(c->after, n)))
+                              cJSON_GetObjectItemCaseSensitive(after, n)))
                 *TSK_ARRAY_PUSH(*out) = tsk_xstrdup(n);
         }
     if (out->n > 1)
         qsort(out->v, out->n, sizeof(*out->v), cmpstr);
     cJSON_Delete(tmp);
+    cJSON_Delete(atmp);
 }
 
 static void attrs_cell(struct tsk_buf *b, const struct tsk_change *c)

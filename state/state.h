@@ -142,6 +142,14 @@ typedef int (*tsk_state_scan_fn)(void *arg, const struct tsk_state_rec *r,
  */
 int tsk_state_scan(struct tsk_state *st, tsk_state_scan_fn fn, void *arg,
                    int64_t *serial, struct tsk_diags *d);
+/**
+ * About how many resources the state holds, to size arrays before a scan:
+ * the largest row id (O(log n), no scan), which is the count unless rows
+ * were deleted, at most TSK_STATE_HINT_MAX. 0 when unknown. Never an
+ * error.
+ */
+#define TSK_STATE_HINT_MAX ((size_t)1 << 20)
+size_t tsk_state_rows_hint(struct tsk_state *st);
 /** The resource at addr (borrowed from s), or NULL. O(log n). */
 const struct tsk_state_rec *tsk_state_snap_find(const struct tsk_state_snap *s,
                                                 const char *addr);

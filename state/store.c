@@ -1,6 +1,7 @@
 /* store.c - resources: write one (each committed before the call returns,
  * through the group commit of commit.c), rename, forget. */
 #include "state/internal.h"
+#include "planner/util/jalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,19 @@ static int not_found(struct tsk_state *st, const char *addr,
     return TSK_ENOTFOUND;
 }
 
+/* j's text (or def when j is NULL) in memory of malloc's (free()). */
 static char *json_text(const cJSON *j, const char *def)
 {
     char *t = j ? cJSON_PrintUnformatted(j) : NULL;
     if (j && !t)
         abort(); /* cJSON fails only when out of memory */
-    return t ? t : tsk_xstrdup(def);
+    if (!t)
+        return tsk_xstrdup(def);
+    if (!tsk_jalloc_owns(t))
+        return t; /* cJSON's large blocks come from malloc */
+    char *m = tsk_xstrdup(t);
+    cJSON_free(t);
+    return m;
 }
 
 static int check_res(struct tsk_state *st, const struct tsk_state_res *r,

@@ -7,12 +7,16 @@
  * these definitions have cJSON.h's own prototypes and forward each call to
  * the library dlopened by the SONAME found at configure time
  * (TSK_SONAME_CJSON) through planner/util/lazy.h on the first call. The
- * memory cJSON returns is its own (cJSON_free / cJSON_Delete, as before).
- * The definitions are not exported from the executable.
+ * memory cJSON returns is its own (cJSON_free / cJSON_Delete): on loading,
+ * cJSON is set to allocate from planner/util/jalloc.h's slabs (unless
+ * tsk_jalloc_slabs() says malloc), so text it prints is released with
+ * cJSON_free, never free(). The definitions are not exported from the
+ * executable.
  */
 #include <cjson/cJSON.h>
 #include <pthread.h>
 
+#include "planner/util/jalloc.h"
 #include "planner/util/lazy.h"
 
 #ifndef TSK_SONAME_CJSON
@@ -52,6 +56,7 @@
     X(cJSON_GetObjectItem)                                                     \
     X(cJSON_GetObjectItemCaseSensitive)                                        \
     X(cJSON_GetStringValue)                                                    \
+    X(cJSON_InitHooks)                                                         \
     X(cJSON_IsArray)                                                           \
     X(cJSON_IsBool)                                                            \
     X(cJSON_IsFalse)                                                           \
@@ -90,6 +95,10 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void load(void)
 {
     tsk_lazy_load(TSK_SONAME_CJSON, names, syms, S_COUNT);
+    if (tsk_jalloc_slabs()) {
+        cJSON_Hooks h = {tsk_jalloc, tsk_jfree};
+        ((__typeof__(&cJSON_InitHooks))syms[S_cJSON_InitHooks])(&h);
+    }
 }
 
 /* The resolved function n, with its own type. */

@@ -35,8 +35,8 @@ static void bind_obj(sqlite3_stmt *s, const struct tsk_local_obj *o)
     sqlite3_bind_text(s, 4, o->arn, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 5, attrs ? attrs : "{}", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 6, tags ? tags : "{}", -1, SQLITE_TRANSIENT);
-    free(attrs);
-    free(tags);
+    cJSON_free(attrs);
+    cJSON_free(tags);
 }
 
 static const char *write_sql(char op)

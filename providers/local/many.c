@@ -40,7 +40,7 @@ static int read_one(struct tsk_pcall *pc, sqlite3 *db, const char *type)
                                 "attributes are not a JSON object",
                                 pc->id, type);
         }
-        free(pt);
+        cJSON_free(pt);
     } else if (rc == SQLITE_DONE) {
         rc = TSK_ENOTFOUND;
     } else {

@@ -1,5 +1,6 @@
 /* test_diff.c - the diff: actions, values, unknowns, sensitivity, order. */
 #include "plan_fixtures.h"
+#include "planner/diff_int.h"
 
 struct fx {
     struct tsk_graph g;
@@ -402,6 +403,42 @@ static void test_order_argument_and_refresh_only(void **state)
     assert_true(f->plan.refresh_only);
 }
 
+/* With the graph's order and nothing to delete, the diff leaves the
+ * changes in that order without sorting them: the sort would keep it. */
+static void test_graph_order_needs_no_sort(void **state)
+{
+    struct fx *f = *state;
+    /* triggers added before the functions they refer to, a chain of
+     * three and a function two triggers share */
+    uint32_t t1 = fx_node(&f->g, "test_trigger", "t1", "{}");
+    uint32_t t2 = fx_node(&f->g, "test_trigger", "t2", "{}");
+    uint32_t c = fx_node(&f->g, "test_cbd", "c", "{}");
+    uint32_t b = fx_node(&f->g, "test_fn", "b", "{\"name\":\"b\"}");
+    uint32_t a = fx_node(&f->g, "test_fn", "a", "{\"name\":\"a\"}");
+    fx_ref(&f->g, t1, "fn_arn", b, "arn");
+    fx_ref(&f->g, t2, "fn_arn", b, "arn");
+    fx_ref(&f->g, b, "role", a, "arn");
+    *TSK_ARRAY_PUSH(f->g.nodes.v[c].deps) = t2;
+    uint32_t order[] = {a, b, t1, t2, c}; /* dependencies first */
+    /* one prior object: an update and creates, no delete */
+    fx_obj(&f->prior, "test_fn.a", "id-a", "{\"name\":\"old\"}", NULL);
+    assert_int_equal(
+        tsk_diff(&f->plan, &f->g, order, f->prior.v, f->prior.n, NULL, &f->d),
+        0);
+    size_t n = f->plan.changes.n;
+    assert_int_equal(n, 5);
+    const char *before[5];
+    for (size_t i = 0; i < n; i++) {
+        assert_int_not_equal(f->plan.changes.v[i].action, TSK_DELETE);
+        before[i] = f->plan.changes.v[i].addr;
+        assert_string_equal(before[i], f->g.nodes.v[order[i]].addr);
+    }
+    const struct tsk_object *prior_of[5] = {0};
+    tsk_diff__order(&f->plan, 0, prior_of);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(f->plan.changes.v[i].addr, before[i]);
+}
+
 static void test_plan_helpers(void **state)
 {
     (void)state;
@@ -443,6 +480,7 @@ int main(void)
         T(test_targets_with_dependencies),
         T(test_target_an_orphan_and_destroy_target),
         T(test_order_argument_and_refresh_only),
+        T(test_graph_order_needs_no_sort),
         T(test_plan_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,10 @@
  * diff from parsed trees gives.
  */
 #include "plan_fixtures.h"
-#include "planner/jsonspan.h"
+#include "planner/util/jsonspan.h"
+#include "planner/planfile.h"
+
+#include <unistd.h>
 
 /* One diff of the test_fn.api node (config cfg) and a trigger referring
  * to its arn, against priors given as text or as trees. */
@@ -93,8 +96,14 @@ static void assert_same_plan(const struct tsk_plan *t, const struct tsk_plan *p)
         assert_same_json(tsk_change_before(a, &ta), tsk_change_before(b, &tb));
         cJSON_Delete(ta);
         cJSON_Delete(tb);
-        assert_same_json(a->after, b->after);
-        assert_same_json(a->after_unknown, b->after_unknown);
+        assert_same_json(tsk_change_after(a, &ta), tsk_change_after(b, &tb));
+        cJSON_Delete(ta);
+        cJSON_Delete(tb);
+        /* NULL reads as {} (a change kept as text) */
+        cJSON *none = cJSON_CreateObject();
+        assert_same_json(a->after_unknown ? a->after_unknown : none,
+                         b->after_unknown ? b->after_unknown : none);
+        cJSON_Delete(none);
         assert_same_strs(a->replace_paths.v, a->replace_paths.n,
                          b->replace_paths.v, b->replace_paths.n);
         assert_same_strs(a->sensitive.v, a->sensitive.n, b->sensitive.v,
@@ -103,8 +112,36 @@ static void assert_same_plan(const struct tsk_plan *t, const struct tsk_plan *p)
     }
 }
 
+/* The changes of p as a saved plan writes them (the file's time and
+ * checksum left out). The caller frees. */
+static char *saved_changes(const struct tsk_plan *p)
+{
+    char path[] = "/tmp/tsk_diff_text_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct tsk_diags d = {0};
+    assert_int_equal(tsk_planfile_save(p, path, &d), 0);
+    tsk_diags_release(&d);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    struct tsk_buf b = TSK_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        tsk_buf_add(&b, chunk, n);
+    fclose(f);
+    unlink(path);
+    const char *c = strstr(b.ptr, "\"changes\":");
+    assert_non_null(c);
+    char *out = tsk_xstrdup(c);
+    tsk_buf_release(&b);
+    return out;
+}
+
 /* Plans cfg against prior from text and from a tree, borrowing or not;
- * returns the action of test_fn.api. */
+ * returns the action of test_fn.api. Both plans must also be saved as
+ * the same bytes. */
 static enum tsk_action check(const char *cfg, const char *prior)
 {
     enum tsk_action act = TSK_NOOP;
@@ -114,6 +151,10 @@ static enum tsk_action check(const char *cfg, const char *prior)
         side_run(&t, cfg, prior, 1, &o);
         side_run(&p, cfg, prior, 0, &o);
         assert_same_plan(&t.plan, &p.plan);
+        char *ts = saved_changes(&t.plan), *ps = saved_changes(&p.plan);
+        assert_string_equal(ts, ps);
+        free(ts);
+        free(ps);
         for (size_t i = 0; i < t.plan.changes.n; i++)
             if (strcmp(t.plan.changes.v[i].addr, "test_fn.api") == 0)
                 act = t.plan.changes.v[i].action;
@@ -256,6 +297,8 @@ static void test_computed_carry(void **state)
              1, &o);
     const struct tsk_change *c = fx_change(&s.plan, "test_fn.api");
     assert_int_equal(c->action, TSK_NOOP);
+    /* the members are in another order than the after's: a tree */
+    assert_null(c->text);
     fx_assert_json(c->after, "{\"name\":\"api\",\"memory\":1,\"arn\":"
                              "\"arn:1\",\"extra\":1.5}");
     /* the trigger reads the carried arn: unchanged */
@@ -272,11 +315,13 @@ static void test_noop_stays_unparsed(void **state)
     side_run(&s, "{\"name\":\"api\",\"memory\":1}", prior, 1, &o);
     const struct tsk_change *c = fx_change(&s.plan, "test_fn.api");
     assert_int_equal(c->action, TSK_NOOP);
-    /* nothing parsed the prior: the before is its text */
+    /* nothing parsed the prior: before and after are its text */
     assert_null(s.prior.v[0].attrs);
     assert_null(s.prior.v[1].attrs);
-    assert_int_equal(c->before->type & 0xFF, cJSON_Raw);
-    assert_ptr_equal(c->before->valuestring, s.prior.v[0].text);
+    assert_ptr_equal(c->text, s.prior.v[0].text);
+    assert_null(c->before);
+    assert_null(c->after);
+    assert_null(c->after_unknown);
     /* borrowing: the strings are the graph's and the prior's */
     assert_true(c->borrowed);
     assert_ptr_equal(c->addr, s.g.nodes.v[0].addr);
@@ -301,6 +346,135 @@ static void test_noop_stays_unparsed(void **state)
     assert_null(tmp);
     fx_assert_json(c->before, prior);
     side_free(&u);
+}
+
+/* Whether test_fn.api's no-op keeps its prior's text (borrowing). */
+static int kept_as_text(const char *cfg, const char *prior)
+{
+    struct side s = {0};
+    struct tsk_diff_opts o = {.borrow_prior = 1};
+    side_run(&s, cfg, prior, 1, &o);
+    const struct tsk_change *c = fx_change(&s.plan, "test_fn.api");
+    assert_int_equal(c->action, TSK_NOOP);
+    int kept = c->text != NULL;
+    if (kept) {
+        assert_ptr_equal(c->text, s.prior.v[0].text);
+        assert_null(c->after);
+    } else {
+        assert_non_null(c->after);
+    }
+    side_free(&s);
+    assert_int_equal(check(cfg, prior), TSK_NOOP); /* and the same plan */
+    return kept;
+}
+
+static void test_noop_kept_as_text(void **state)
+{
+    (void)state;
+    const char *cfg = "{\"name\":\"api\",\"memory\":1}";
+    assert_true(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1,"
+                                  "\"arn\":\"arn:1\"}"));
+    assert_true(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1,"
+                                  "\"arn\":-12,\"v\":true,\"w\":null,"
+                                  "\"x\":\"a/\u00e9\"}"));
+    /* white space, members in another order, a duplicate */
+    assert_false(kept_as_text(cfg, "{\"name\":\"api\", \"memory\":1,"
+                                   "\"arn\":\"arn:1\"}"));
+    assert_false(kept_as_text(cfg, "{\"memory\":1,\"name\":\"api\","
+                                   "\"arn\":\"arn:1\"}"));
+    assert_false(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1,"
+                                   "\"arn\":\"a\",\"arn\":\"b\"}"));
+    /* equal only once parsed, or a carried value written otherwise */
+    assert_false(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1.0,"
+                                   "\"arn\":\"arn:1\"}"));
+    assert_false(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1,"
+                                   "\"arn\":\"a\\/b\"}"));
+    assert_false(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1,"
+                                   "\"arn\":1.50}"));
+    assert_false(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1,"
+                                   "\"arn\":{}}"));
+    /* a null member that the after leaves out */
+    assert_false(kept_as_text(cfg, "{\"name\":\"api\",\"memory\":1,"
+                                   "\"tags\":null}"));
+}
+
+/* A reference to a no-op kept as text reads the value from the text. */
+static void test_reference_to_text(void **state)
+{
+    (void)state;
+    static const char *const arns[] = {"arn:1", "arn:2"};
+    for (int i = 0; i < 2; i++) {
+        char prior[128];
+        snprintf(prior, sizeof(prior),
+                 "{\"name\":\"api\",\"memory\":1,\"arn\":\"%s\"}", arns[i]);
+        struct side s = {0};
+        struct tsk_diff_opts o = {.borrow_prior = 1};
+        side_run(&s, "{\"name\":\"api\",\"memory\":1}", prior, 1, &o);
+        assert_non_null(fx_change(&s.plan, "test_fn.api")->text);
+        const struct tsk_change *t = fx_change(&s.plan, "test_trigger.t");
+        /* the trigger's prior says arn:1 (fn_arn forces a replacement) */
+        assert_int_equal(t->action, i == 0 ? TSK_NOOP : TSK_REPLACE_DC);
+        cJSON *tmp = NULL;
+        const cJSON *after = tsk_change_after(t, &tmp);
+        assert_string_equal(
+            cJSON_GetStringValue(cJSON_GetObjectItem(after, "fn_arn")),
+            arns[i]);
+        cJSON_Delete(tmp);
+        side_free(&s);
+        assert_int_equal(check("{\"name\":\"api\",\"memory\":1}", prior),
+                         TSK_NOOP);
+    }
+}
+
+static void test_span_layout(void **state)
+{
+    (void)state;
+    tsk_jspans sp = {0};
+    static const struct {
+        const char *text;
+        int compact;
+    } cases[] = {
+        {"{}", 1},
+        {"{ }", 0},
+        {"{\"a\":1}", 1},
+        {"{\"a\":1,\"b\":{\"c\": 2}}", 1}, /* inside a value: the value's */
+        {"{\"a\" :1}", 0},
+        {"{\"a\":1 }", 0},
+        {" {\"a\":1}", 0},
+        {"{\"a\":1}\n", 0},
+        {"{\"a\":1,\n\"b\":2}", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sp.n = 0;
+        assert_int_equal(tsk_jspan_split(cases[i].text, &sp), 0);
+        assert_int_equal(tsk_jspan_compact(cases[i].text, sp.v, sp.n),
+                         cases[i].compact);
+    }
+    TSK_ARRAY_FREE(sp);
+    static const struct {
+        const char *v;
+        int canonical;
+    } vals[] = {
+        {"true", 1},
+        {"false", 1},
+        {"null", 1},
+        {"\"\"", 1},
+        {"\"a b\"", 1},
+        {"\"\\n\"", 0},
+        {"0", 1},
+        {"-0", 0},
+        {"007", 0},
+        {"-12", 1},
+        {"1.5", 0},
+        {"1e3", 0},
+        {"999999999999999", 1},
+        {"1000000000000000", 0},
+        {"[]", 0},
+        {"{}", 0},
+    };
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+        assert_int_equal(tsk_jspan_canonical(vals[i].v, strlen(vals[i].v)),
+                         vals[i].canonical);
 }
 
 static void test_object_accessors(void **state)
@@ -412,6 +586,9 @@ int main(void)
         cmocka_unit_test(test_null_and_missing),
         cmocka_unit_test(test_computed_carry),
         cmocka_unit_test(test_noop_stays_unparsed),
+        cmocka_unit_test(test_noop_kept_as_text),
+        cmocka_unit_test(test_reference_to_text),
+        cmocka_unit_test(test_span_layout),
         cmocka_unit_test(test_object_accessors),
         cmocka_unit_test(test_spans),
     };

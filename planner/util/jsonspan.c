@@ -1,5 +1,5 @@
 /* jsonspan.c - an object's members as key/value spans of its text. */
-#include "planner/jsonspan.h"
+#include "planner/util/jsonspan.h"
 
 #include <string.h>
 
@@ -32,16 +32,28 @@ static long u16(const char *p)
     return v;
 }
 
+/* Bytes that end a run of plain string bytes: controls (the end of the
+ * text included), the quote and the backslash. */
+static const unsigned char stop[256] = {
+    [0] = 1,  [1] = 1,  [2] = 1,  [3] = 1,  [4] = 1,   [5] = 1,    [6] = 1,
+    [7] = 1,  [8] = 1,  [9] = 1,  [10] = 1, [11] = 1,  [12] = 1,   [13] = 1,
+    [14] = 1, [15] = 1, [16] = 1, [17] = 1, [18] = 1,  [19] = 1,   [20] = 1,
+    [21] = 1, [22] = 1, [23] = 1, [24] = 1, [25] = 1,  [26] = 1,   [27] = 1,
+    [28] = 1, [29] = 1, [30] = 1, [31] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 /* Past the string starting at p (on its '"'), or NULL. Escapes are
  * checked as cJSON checks them (surrogates must pair), so a text this
  * accepts cJSON reads too. */
 static const char *str_end(const char *p)
 {
-    for (p++; *p != '"'; p++) {
-        if ((unsigned char)*p < 0x20)
-            return NULL; /* control character or the end */
+    for (p++;; p++) {
+        while (!stop[(unsigned char)*p])
+            p++;
+        if (*p == '"')
+            break;
         if (*p != '\\')
-            continue;
+            return NULL; /* control character or the end */
         p++;
         if (*p == 'u') {
             long u = u16(p + 1);
@@ -140,39 +152,78 @@ static const char *value_end(const char *p, int depth)
     }
 }
 
+int tsk_jspan_valid(const char *text, char open)
+{
+    const char *p = text ? ws(text) : NULL;
+    if (!p || *p != open)
+        return 0;
+    const char *e = value_end(p, 0);
+    return e && *ws(e) == '\0';
+}
+
 size_t tsk_jspan_skip(const char *p)
 {
     const char *e = p ? value_end(p, 0) : NULL;
     return e ? (size_t)(e - p) : 0;
 }
 
-int tsk_jspan_split(const char *text, tsk_jspans *out)
+/* Steps through an object's members: begin at the text, then next until
+ * it returns 0 (the closing brace, and nothing after it) or -1 (not well
+ * formed); 1 gives the member in *m. */
+static const char *members_begin(const char *text)
 {
     const char *p = text ? ws(text) : NULL;
-    if (!p || *p != '{')
+    return p && *p == '{' ? ws(p + 1) : NULL;
+}
+
+static int members_next(const char **pp, struct tsk_jspan *m)
+{
+    const char *p = *pp;
+    if (!p)
         return -1;
-    p = ws(p + 1);
     if (*p == '}')
         return *ws(p + 1) ? -1 : 0;
-    for (;;) {
-        const char *k = p, *ke, *v, *ve;
-        if (*k != '"' || !(ke = str_end(k)))
-            return -1;
-        p = ws(ke);
-        if (*p != ':')
-            return -1;
-        v = ws(p + 1);
-        if (!(ve = value_end(v, 1)))
-            return -1;
-        *TSK_ARRAY_PUSH(*out) = (struct tsk_jspan){
-            k + 1, v, (size_t)(ke - k - 2), (size_t)(ve - v)};
-        p = ws(ve);
-        if (*p == '}')
-            return *ws(p + 1) ? -1 : 0;
-        if (*p != ',')
-            return -1;
+    const char *k = p, *ke, *v, *ve;
+    if (*k != '"' || !(ke = str_end(k)))
+        return -1;
+    p = ws(ke);
+    if (*p != ':')
+        return -1;
+    v = ws(p + 1);
+    if (!(ve = value_end(v, 1)))
+        return -1;
+    *m = (struct tsk_jspan){k + 1, v, (size_t)(ke - k - 2), (size_t)(ve - v)};
+    p = ws(ve);
+    if (*p == ',') {
         p = ws(p + 1);
+        if (*p == '}')
+            return -1; /* a trailing comma */
+    } else if (*p != '}') {
+        return -1;
     }
+    *pp = p;
+    return 1;
+}
+
+int tsk_jspan_split(const char *text, tsk_jspans *out)
+{
+    const char *p = members_begin(text);
+    struct tsk_jspan m;
+    int rc;
+    while ((rc = members_next(&p, &m)) == 1)
+        *TSK_ARRAY_PUSH(*out) = m;
+    return rc;
+}
+
+int tsk_jspan_member(const char *text, const char *name, size_t n,
+                     struct tsk_jspan *out)
+{
+    const char *p = members_begin(text);
+    int rc;
+    while ((rc = members_next(&p, out)) == 1)
+        if (out->klen == n && memcmp(out->key, name, n) == 0)
+            return 1;
+    return rc;
 }
 
 const struct tsk_jspan *tsk_jspan_find(const struct tsk_jspan *v, size_t nv,
@@ -182,4 +233,41 @@ const struct tsk_jspan *tsk_jspan_find(const struct tsk_jspan *v, size_t nv,
         if (v[i].klen == n && memcmp(v[i].key, name, n) == 0)
             return &v[i];
     return NULL;
+}
+
+int tsk_jspan_compact(const char *text, const struct tsk_jspan *v, size_t n)
+{
+    if (!text || text[0] != '{')
+        return 0;
+    const char *p = text + 1;
+    if (n == 0)
+        return p[0] == '}' && p[1] == '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *q = v[i].key + v[i].klen; /* the key's closing quote */
+        if (*p != '"' || v[i].key != p + 1 || q[1] != ':' || v[i].val != q + 2)
+            return 0;
+        p = v[i].val + v[i].vlen;
+        if (*p++ != (i + 1 < n ? ',' : '}'))
+            return 0;
+    }
+    return *p == '\0';
+}
+
+int tsk_jspan_canonical(const char *val, size_t n)
+{
+    if (n == 4 && (memcmp(val, "true", 4) == 0 || memcmp(val, "null", 4) == 0))
+        return 1;
+    if (n == 5 && memcmp(val, "false", 5) == 0)
+        return 1;
+    if (n >= 2 && val[0] == '"')
+        return memchr(val + 1, '\\', n - 2) == NULL;
+    size_t i = n && val[0] == '-';
+    if (i == n || n - i > 15)
+        return 0;
+    if (val[i] == '0')
+        return n == 1; /* "0"; not "-0", not "01" */
+    for (; i < n; i++)
+        if (val[i] < '0' || val[i] > '9')
+            return 0;
+    return 1;
 }
