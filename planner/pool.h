@@ -13,8 +13,9 @@
 /**
  * Calls fn(ctx, i) once for every i in [0, njobs), on at most nthreads
  * threads (the calling thread among them), and returns when all calls have
- * finished. Jobs are handed out in increasing order. nthreads <= 1 runs
- * them one by one on the calling thread.
+ * finished. Jobs are handed out in increasing order, once every thread
+ * exists (the first jobs start together). nthreads <= 1 runs them one by
+ * one on the calling thread.
  */
 void tsk_pool_run(int nthreads, size_t njobs, void (*fn)(void *ctx, size_t i),
                   void *ctx);

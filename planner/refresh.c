@@ -8,11 +8,10 @@
 #include "planner/pool.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct rjob {
-    const struct tsk_resource_type *rt;
     cJSON *out;
-    int same; /* the object is exactly as state holds it (out NULL) */
     int rc;
     struct tsk_diags d;
 };
@@ -20,86 +19,73 @@ struct rjob {
 struct rctx {
     const struct tsk_refresh_opts *o;
     struct tsk_object *objs;
-    struct rjob *jobs;
-    /* Batched reads (the provider has call_many): chunk k reads the
-     * objects idx[k * per .. (k + 1) * per) of the nidx to read. */
-    const size_t *idx;
-    size_t nidx, per;
+    const struct tsk_resource_type **rt; /* each object's, NULL: skipped */
+    struct rjob *jobs;                   /* unbatched reads */
+    /* Batched reads (the provider has call_many): the calls of every read
+     * at once, batch k being pc[k * per .. (k + 1) * per) of the npc. */
+    struct tsk_pcall *pc;
+    size_t npc, per;
 };
-
-/* Reads per batch: enough batches for every worker to take several (so
- * that slow reads still spread evenly), at most MAX_PER each. */
-#define MAX_PER 512
 
 static void read_one(void *arg, size_t i)
 {
     struct rctx *c = arg;
     struct rjob *j = &c->jobs[i];
     struct tsk_object *ob = &c->objs[i];
-    if (!j->rt)
+    if (!c->rt[i])
         return;
     struct tsk_rcall call = {c->o->pctx, ob->addr, c->o->stack};
     /* each job reads its own object: parsing it here is not shared */
-    j->rc = j->rt->read(&call, ob->id ? ob->id : "", tsk_object_attrs(ob),
-                        &j->out, &j->d);
-    if (j->rc && !j->d.nerr)
-        tsk_diag_error(&j->d, NULL, "reading %s failed", ob->addr);
+    j->rc = c->rt[i]->read(&call, ob->id ? ob->id : "", tsk_object_attrs(ob),
+                           &j->out, &j->d);
 }
 
 static void read_chunk(void *arg, size_t k)
 {
     struct rctx *c = arg;
     size_t lo = k * c->per, hi = lo + c->per;
-    if (hi > c->nidx)
-        hi = c->nidx;
-    struct tsk_pcall *pc = tsk_xcalloc(hi - lo + 1, sizeof(*pc));
-    for (size_t m = 0; m < hi - lo; m++) {
-        const struct tsk_object *ob = &c->objs[c->idx[lo + m]];
+    if (hi > c->npc)
+        hi = c->npc;
+    c->o->prov->call_many(c->o->pctx, c->pc + lo, hi - lo);
+}
+
+/*
+ * Every read through call_many, in one batch per worker: a provider may
+ * answer reads made at the same time together (the local one reads its
+ * file once for all of them), and each worker still makes its share of
+ * the calls (and waits their latency) at the same time as the others.
+ * The calls, in object order, are the caller's (release them).
+ */
+static struct tsk_pcall *read_batched(struct rctx *c, size_t n, int par,
+                                      size_t *npc)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += c->rt[i] != NULL;
+    struct tsk_pcall *pc = tsk_xcalloc(m + 1, sizeof(*pc));
+    m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct tsk_object *ob = &c->objs[i];
+        if (!c->rt[i])
+            continue;
         /* the stored text when there is one: nothing parsed to compare */
-        pc[m] = (struct tsk_pcall){
+        pc[m++] = (struct tsk_pcall){
             .op = 'r',
-            .rt = c->jobs[c->idx[lo + m]].rt,
+            .rt = c->rt[i],
             .c = {c->o->pctx, ob->addr, c->o->stack},
             .id = ob->id ? ob->id : "",
             .prior = ob->text && !ob->attrs ? NULL : tsk_object_attrs(ob),
             .prior_text = ob->attrs ? NULL : ob->text,
         };
     }
-    c->o->prov->call_many(c->o->pctx, pc, hi - lo);
-    for (size_t m = 0; m < hi - lo; m++) {
-        struct rjob *j = &c->jobs[c->idx[lo + m]];
-        j->out = pc[m].out;
-        j->same = pc[m].same && !pc[m].out;
-        j->rc = pc[m].rc;
-        j->d = pc[m].d;
-        if (j->rc && !j->d.nerr)
-            tsk_diag_error(&j->d, NULL, "reading %s failed",
-                           c->objs[c->idx[lo + m]].addr);
-    }
-    free(pc);
-}
-
-/* Every read, batched through call_many when the provider has it. */
-static void read_all(struct rctx *c, size_t n, int par)
-{
-    if (!c->o->prov || !c->o->prov->call_many) {
-        tsk_pool_run(par, n, read_one, c);
-        return;
-    }
-    size_t *idx = tsk_xcalloc(n + 1, sizeof(*idx)), m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (c->jobs[i].rt)
-            idx[m++] = i;
-    size_t want = (size_t)par * 4;
-    c->idx = idx;
-    c->nidx = m;
-    c->per = (m + want - 1) / want;
-    if (c->per > MAX_PER)
-        c->per = MAX_PER;
+    c->pc = pc;
+    c->npc = m;
+    c->per = (m + (size_t)par - 1) / (size_t)par;
     if (c->per < 1)
         c->per = 1;
     tsk_pool_run(par, (m + c->per - 1) / c->per, read_chunk, c);
-    free(idx);
+    *npc = m;
+    return pc;
 }
 
 static const struct tsk_resource_type *find_type(const struct tsk_provider *p,
@@ -131,42 +117,76 @@ static struct tsk_drift *add_drift(struct tsk_plan *plan,
     return dr;
 }
 
-/* Compares what was read with what the state holds; takes j->out. */
-static void settle(struct tsk_plan *plan, struct tsk_object *ob, struct rjob *j)
+/* Compares what was read (out, taken; NULL: gone) with what the state
+ * holds. */
+static void settle(struct tsk_plan *plan, struct tsk_object *ob,
+                   const struct tsk_resource_type *rt, int same, cJSON *out)
 {
-    if (j->same)
+    if (same)
         return;
-    if (!j->out) {
-        struct tsk_drift *dr = add_drift(plan, ob, j->rt);
+    if (!out) {
+        struct tsk_drift *dr = add_drift(plan, ob, rt);
         dr->kind = TSK_DRIFT_DELETED;
         tsk_object_release(ob); /* addr NULL: gone */
         return;
     }
     tsk_strvec paths = {0};
-    tsk_path_diff(tsk_object_attrs(ob), j->out, NULL, &paths);
+    tsk_path_diff(tsk_object_attrs(ob), out, NULL, &paths);
     if (paths.n) {
-        struct tsk_drift *dr = add_drift(plan, ob, j->rt);
+        struct tsk_drift *dr = add_drift(plan, ob, rt);
         dr->kind = TSK_DRIFT_CHANGED;
-        dr->remote_attrs = cJSON_Duplicate(j->out, 1);
+        dr->remote_attrs = cJSON_Duplicate(out, 1);
         TSK_STRS_MOVE(dr->paths, paths);
     }
     tsk_strvec_free(&paths);
-    tsk_object_set_attrs(ob, j->out);
-    j->out = NULL;
+    tsk_object_set_attrs(ob, out);
+}
+
+/* Reports a read's diagnostics under its object's address and settles
+ * it: 1 when the read failed. Takes out and releases rd. */
+static int finish(struct tsk_plan *plan, struct tsk_object *ob,
+                  const struct tsk_resource_type *rt, int rc, int same,
+                  cJSON *out, struct tsk_diags *rd, struct tsk_diags *d)
+{
+    if (rc && !rd->nerr)
+        tsk_diag_error(rd, NULL, "reading %s failed", ob->addr);
+    for (size_t k = 0; k < rd->v.n; k++) {
+        struct tsk_diag *dg = &rd->v.v[k];
+        if (dg->sev == TSK_SEV_ERROR)
+            tsk_diag_error(d, &dg->pos, "%s", dg->summary);
+        else
+            tsk_diag_warning(d, &dg->pos, "%s", dg->summary);
+        if (dg->detail)
+            tsk_diag_detail(d, "%s", dg->detail);
+        tsk_diag_addr(d, dg->addr ? dg->addr : ob->addr);
+    }
+    tsk_diags_release(rd);
+    if (rc) {
+        cJSON_Delete(out);
+        return 1;
+    }
+    settle(plan, ob, rt, same && !out, out);
+    return 0;
 }
 
 int tsk_refresh(struct tsk_plan *plan, struct tsk_object *objs, size_t n,
                 const struct tsk_refresh_opts *opts, struct tsk_diags *d)
 {
-    struct rjob *jobs = tsk_xcalloc(n + 1, sizeof(*jobs));
-    struct rctx c = {opts, objs, jobs, NULL, 0, 0};
-    int rc = 0;
+    const struct tsk_resource_type **rt = tsk_xcalloc(n + 1, sizeof(*rt));
+    struct rctx c = {opts, objs, rt, NULL, NULL, 0, 0};
+    const char *last = NULL; /* objects of a type come together */
+    const struct tsk_resource_type *last_rt = NULL;
     for (size_t i = 0; i < n; i++) {
         if (!objs[i].addr)
             continue;
-        jobs[i].rt = find_type(opts->prov, objs[i].type);
-        if (!jobs[i].rt || !jobs[i].rt->read) {
-            jobs[i].rt = NULL;
+        const char *type = objs[i].type;
+        if (!last || !type || strcmp(type, last) != 0) {
+            last = type;
+            last_rt = find_type(opts->prov, type);
+        }
+        rt[i] = last_rt;
+        if (!rt[i] || !rt[i]->read) {
+            rt[i] = NULL;
             tsk_diag_warning(d, NULL,
                              "%s: provider \"%s\" cannot read type "
                              "\"%s\"; refresh skipped it",
@@ -175,27 +195,30 @@ int tsk_refresh(struct tsk_plan *plan, struct tsk_object *objs, size_t n,
             tsk_diag_addr(d, objs[i].addr);
         }
     }
-    read_all(&c, n, opts->parallelism > 0 ? opts->parallelism : 10);
-    for (size_t i = 0; i < n; i++) {
-        struct rjob *j = &jobs[i];
-        for (size_t k = 0; k < j->d.v.n; k++) {
-            struct tsk_diag *dg = &j->d.v.v[k];
-            if (dg->sev == TSK_SEV_ERROR)
-                tsk_diag_error(d, &dg->pos, "%s", dg->summary);
-            else
-                tsk_diag_warning(d, &dg->pos, "%s", dg->summary);
-            if (dg->detail)
-                tsk_diag_detail(d, "%s", dg->detail);
-            tsk_diag_addr(d, dg->addr ? dg->addr : objs[i].addr);
+    int par = opts->parallelism > 0 ? opts->parallelism : 10;
+    int failed = 0;
+    if (opts->prov && opts->prov->call_many) {
+        size_t m = 0;
+        struct tsk_pcall *pc = read_batched(&c, n, par, &m);
+        for (size_t i = 0, k = 0; i < n && k < m; i++) {
+            if (!rt[i])
+                continue;
+            struct tsk_pcall *r = &pc[k++];
+            failed |=
+                finish(plan, &objs[i], rt[i], r->rc, r->same, r->out, &r->d, d);
         }
-        if (j->rt && j->rc) {
-            rc = TSK_ERROR;
-            cJSON_Delete(j->out);
-        } else if (j->rt) {
-            settle(plan, &objs[i], j);
+        free(pc);
+    } else {
+        c.jobs = tsk_xcalloc(n + 1, sizeof(*c.jobs));
+        tsk_pool_run(par, n, read_one, &c);
+        for (size_t i = 0; i < n; i++) {
+            struct rjob *j = &c.jobs[i];
+            if (rt[i])
+                failed |=
+                    finish(plan, &objs[i], rt[i], j->rc, 0, j->out, &j->d, d);
         }
-        tsk_diags_release(&j->d);
+        free(c.jobs);
     }
-    free(jobs);
-    return rc;
+    free(rt);
+    return failed ? TSK_ERROR : 0;
 }

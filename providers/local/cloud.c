@@ -73,13 +73,14 @@ static int open_conn(struct tsk_pctx *p, sqlite3 **out, struct tsk_diags *d)
         return TSK_ERROR;
     }
     sqlite3_busy_timeout(db, 30000);
-    /* Memory-mapped reads: the connections of the pool share the OS page
-     * cache instead of each copying every page it reads. The file stands
-     * for a remote cloud: a commit is safe from a killed process (the OS
-     * has it), and it is not synced against power loss. */
+    /* The file stands for a remote cloud: a commit is safe from a killed
+     * process (the OS has it), and it is not synced against power loss.
+     * Reads go through the connection's page cache, not a mapping of the
+     * file: a mapping counts every page it touched in the process's
+     * resident memory, once per connection of the pool. */
     rc = sqlite3_exec(db,
                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
-                      " PRAGMA mmap_size=1073741824;",
+                      " PRAGMA mmap_size=0;",
                       NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         sqlerr(db, p->path, "cannot configure", d);
@@ -267,7 +268,9 @@ int tsk_local__open(struct tsk_pctx **out, const struct tsk_provider_cfg *cfg,
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&p->arrive, &ca);
+    pthread_cond_init(&p->rcv, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&p->rmu, NULL);
     sqlite3 *db = NULL;
     int rc = read_knobs(p, d);
     if (!rc)
@@ -312,6 +315,8 @@ void tsk_local_close(struct tsk_pctx *p)
     pthread_mutex_destroy(&p->gmu);
     pthread_cond_destroy(&p->gcv);
     pthread_cond_destroy(&p->arrive);
+    pthread_cond_destroy(&p->rcv);
+    pthread_mutex_destroy(&p->rmu);
     free(p->path);
     free(p->region);
     free(p->stack);

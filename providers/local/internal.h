@@ -24,7 +24,8 @@ struct tsk_local_failpt {
     int lost;   /* "lost-create:": the call succeeds, then reports failure */
 };
 
-struct tsk_local_req; /* a write waiting for group commit (commit.c) */
+struct tsk_local_req;  /* a write waiting for group commit (commit.c) */
+struct tsk_local_rreq; /* a batch of reads waiting for a group (many.c) */
 
 struct tsk_pctx {
     char *path;   /* the cloud file */
@@ -50,6 +51,13 @@ struct tsk_pctx {
     int writers;           /* threads in a write call, past its latency */
     int lingering;         /* the leader waits for them (on arrive) */
     pthread_cond_t arrive; /* CLOCK_MONOTONIC */
+    /* Group reads (many.c): the batches of reads of threads reading at the
+     * same time, which one of them (the leader) reads for all; under rmu. */
+    pthread_mutex_t rmu;
+    pthread_cond_t rcv; /* CLOCK_MONOTONIC */
+    struct tsk_local_rreq *rqueue;
+    int rleading;
+    int rentered; /* threads in a read batch that have not queued it yet */
 };
 
 /* One object of the cloud. */
@@ -153,6 +161,21 @@ int tsk_local__finish(struct tsk_local_wcall *wc, int rc, char **out_id,
 /** The type of the call's address, or NULL after an error. */
 const struct tsk_resource_type *tsk_local__call_type(const struct tsk_rcall *c,
                                                      struct tsk_diags *d);
+/** The read pc of an object of type whose stored attributes are t (may be
+ * NULL): sets pc->same when t is exactly the state's text, else pc->out
+ * (parsed); 0, or an error naming a damaged object (many.c). */
+int tsk_local__read_row(struct tsk_pcall *pc, const char *t, const char *type);
+/* A read to make (its id in pc) of an object of type. */
+struct tsk_local_want {
+    struct tsk_pcall *pc;
+    const char *type;
+};
+/** The reads w[0..n) answered from one pass over the objects table of db,
+ * inside a transaction of the caller's: each one's rc is what its lookup
+ * would give (TSK_ENOTFOUND when no row has its id and type), with same,
+ * out and d as tsk_local__read_row sets them (scan.c). */
+void tsk_local__scan_reads(sqlite3 *db, const struct tsk_local_want *w,
+                           size_t n);
 /** call_many of the local provider (many.c). */
 void tsk_local__call_many(struct tsk_pctx *p, struct tsk_pcall *calls,
                           size_t n);
