@@ -61,34 +61,100 @@ static double tiered_cost(const struct tsk_price_table *pt,
     return cost;
 }
 
-static void add_line(struct tsk_cost_fn *fn, const char *component,
-                     double quantity, const char *unit, double unit_price)
+/* Appends a line (when there is a quantity) and adds it to *monthly. */
+static void add_line(struct tsk_cost_line *lines, size_t *n, double *monthly,
+                     const char *component, double quantity,
+                     const char *unit, double unit_price)
 {
     if (quantity <= 0)
         return;
-    struct tsk_cost_line *l = TSK_ARRAY_PUSH(fn->lines);
+    struct tsk_cost_line *l = &lines[(*n)++];
     l->component = component;
     l->quantity = quantity;
     l->unit = unit;
     l->unit_price = unit_price;
     l->monthly = quantity * unit_price;
-    fn->monthly += l->monthly;
+    *monthly += l->monthly;
 }
 
 /* Free-tier factors: the share of requests and GB-s that is billed. */
 static void free_tier_factors(const struct tsk_price_table *pt,
-                              const char *region, const struct qty *q,
-                              size_t n, double *req_f, double *gbs_f)
+                              const char *region,
+                              const struct tsk_cost_input *in, size_t n,
+                              double *req_f, double *gbs_f)
 {
     double req = 0, gbs = 0;
     double free_req = tsk_prices_unit(pt, region, 0, "free_requests");
     double free_gbs = tsk_prices_unit(pt, region, 0, "free_duration");
     for (size_t i = 0; i < n; i++) {
-        req += q[i].req + q[i].ping_req;
-        gbs += q[i].od_gbs + q[i].ping_gbs;
+        struct qty q;
+        quantities(&in[i], &q);
+        req += q.req + q.ping_req;
+        gbs += q.od_gbs + q.ping_gbs;
     }
     *req_f = req > free_req ? (req - free_req) / req : 0.0;
     *gbs_f = gbs > free_gbs ? (gbs - free_gbs) / gbs : 0.0;
+}
+
+void tsk_cost_rates(struct tsk_cost_rates *r, const struct tsk_price_table *pt,
+                    const char *region, const struct tsk_cost_input *in,
+                    size_t n, int free_tier)
+{
+    const char *want = region && *region ? region : "us-east-1";
+    double total_gbs[2] = {0, 0};
+
+    memset(r, 0, sizeof(*r));
+    r->req_f = r->gbs_f = 1.0;
+    if (!tsk_prices__has_region(pt, want)) {
+        r->fallback = 1;
+        want = "us-east-1";
+    }
+    r->region = want;
+    if (free_tier)
+        free_tier_factors(pt, want, in, n, &r->req_f, &r->gbs_f);
+    for (size_t i = 0; i < n; i++) {
+        struct qty q;
+        quantities(&in[i], &q);
+        total_gbs[in[i].arm64 != 0] += (q.od_gbs + q.ping_gbs) * r->gbs_f;
+    }
+    /* the blended duration price of each architecture's tiers, and the
+     * unit prices of each architecture, looked up once */
+    for (int a = 0; a < 2; a++) {
+        r->blended[a] =
+            total_gbs[a] > 0
+                ? tiered_cost(pt, want, a, total_gbs[a]) / total_gbs[a]
+                : tsk_prices_unit(pt, want, a, "duration");
+        r->req[a] = tsk_prices_unit(pt, want, a, "requests");
+        r->pc[a] = tsk_prices_unit(pt, want, a, "provisioned_concurrency");
+        r->pcd[a] = tsk_prices_unit(pt, want, a, "provisioned_duration");
+        r->eph[a] = tsk_prices_unit(pt, want, a, "ephemeral_storage");
+    }
+}
+
+size_t tsk_cost_fn_lines(const struct tsk_cost_rates *r,
+                         const struct tsk_cost_input *in,
+                         struct tsk_cost_line *lines, double *monthly)
+{
+    struct qty q;
+    size_t n = 0;
+    int a = in->arm64 != 0;
+    quantities(in, &q);
+    *monthly = 0.0;
+    add_line(lines, &n, monthly, "requests", q.req * r->req_f, "request",
+             r->req[a]);
+    add_line(lines, &n, monthly, "duration", q.od_gbs * r->gbs_f, "GB-s",
+             r->blended[a]);
+    add_line(lines, &n, monthly, "provisioned_concurrency", q.pc_gbs, "GB-s",
+             r->pc[a]);
+    add_line(lines, &n, monthly, "provisioned_duration", q.pc_dur_gbs,
+             "GB-s", r->pcd[a]);
+    add_line(lines, &n, monthly, "warmup_requests", q.ping_req * r->req_f,
+             "request", r->req[a]);
+    add_line(lines, &n, monthly, "warmup_duration", q.ping_gbs * r->gbs_f,
+             "GB-s", r->blended[a]);
+    add_line(lines, &n, monthly, "ephemeral_storage", q.eph_gbs, "GB-s",
+             r->eph[a]);
+    return n;
 }
 
 static int cmp_fn(const void *a, const void *b)
@@ -111,60 +177,28 @@ int tsk_cost_estimate(struct tsk_cost_estimate *out,
                       const struct tsk_cost_input *in, size_t n,
                       int free_tier, struct tsk_diags *d)
 {
-    struct qty *q = tsk_xcalloc(n ? n : 1, sizeof(*q));
-    double req_f = 1.0, gbs_f = 1.0, total_gbs[2] = {0, 0};
+    struct tsk_cost_rates r;
     const char *want = region && *region ? region : "us-east-1";
     (void)d;
 
     memset(out, 0, sizeof(*out));
+    tsk_cost_rates(&r, pt, region, in, n, free_tier);
     out->region = tsk_xstrdup(want);
-    if (!tsk_prices__has_region(pt, want)) {
+    if (r.fallback)
         out->note = tsk_xasprintf("no prices for region %s in the table: "
                                   "priced as us-east-1", want);
-        want = "us-east-1";
-    }
     out->price_date = tsk_xstrdup(tsk_prices_date(pt));
     out->free_tier = free_tier;
-    for (size_t i = 0; i < n; i++)
-        quantities(&in[i], &q[i]);
-    if (free_tier)
-        free_tier_factors(pt, want, q, n, &req_f, &gbs_f);
-    for (size_t i = 0; i < n; i++)
-        total_gbs[in[i].arm64 != 0] += (q[i].od_gbs + q[i].ping_gbs) * gbs_f;
-    /* the blended duration price of each architecture's tiers */
-    double blended[2];
-    for (int a = 0; a < 2; a++)
-        blended[a] = total_gbs[a] > 0
-                         ? tiered_cost(pt, want, a, total_gbs[a]) / total_gbs[a]
-                         : tsk_prices_unit(pt, want, a, "duration");
-
-    /* the unit prices of each architecture, looked up once */
-    double rp[2], pc[2], pcd[2], eph[2];
-    for (int a = 0; a < 2; a++) {
-        rp[a] = tsk_prices_unit(pt, want, a, "requests");
-        pc[a] = tsk_prices_unit(pt, want, a, "provisioned_concurrency");
-        pcd[a] = tsk_prices_unit(pt, want, a, "provisioned_duration");
-        eph[a] = tsk_prices_unit(pt, want, a, "ephemeral_storage");
-    }
-
     for (size_t i = 0; i < n; i++) {
-        int a = in[i].arm64 != 0;
+        struct tsk_cost_line lines[TSK_COST_MAX_LINES];
         struct tsk_cost_fn *fn = TSK_ARRAY_PUSH(out->fns);
+        size_t k = tsk_cost_fn_lines(&r, &in[i], lines, &fn->monthly);
         fn->function = tsk_xstrdup(in[i].function);
         fn->depends_on_usage = !in[i].usage_known;
-        add_line(fn, "requests", q[i].req * req_f, "request", rp[a]);
-        add_line(fn, "duration", q[i].od_gbs * gbs_f, "GB-s", blended[a]);
-        add_line(fn, "provisioned_concurrency", q[i].pc_gbs, "GB-s", pc[a]);
-        add_line(fn, "provisioned_duration", q[i].pc_dur_gbs, "GB-s",
-                 pcd[a]);
-        add_line(fn, "warmup_requests", q[i].ping_req * req_f, "request",
-                 rp[a]);
-        add_line(fn, "warmup_duration", q[i].ping_gbs * gbs_f, "GB-s",
-                 blended[a]);
-        add_line(fn, "ephemeral_storage", q[i].eph_gbs, "GB-s", eph[a]);
+        for (size_t j = 0; j < k; j++)
+            *TSK_ARRAY_PUSH(fn->lines) = lines[j];
         out->total += fn->monthly;
     }
-    free(q);
     index_by_name(out);
     return 0;
 }

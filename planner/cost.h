@@ -77,6 +77,36 @@ struct tsk_cost_estimate {
     const struct tsk_cost_fn **by_name_; /* private: sorted by name */
 };
 
+/* The most lines one function has (the components listed in cost.c). */
+#define TSK_COST_MAX_LINES 7
+
+/*
+ * The prices a set of functions is charged at: the blended price of the
+ * duration tiers and the free-tier shares depend on the whole set, so they
+ * are computed once; each function's lines then follow from its own input
+ * (tsk_cost_fn_lines), with nothing allocated per function.
+ */
+struct tsk_cost_rates {
+    const char *region; /* the region priced (static or the caller's) */
+    int fallback;       /* the region asked for has no prices: us-east-1 */
+    double req_f, gbs_f; /* billed shares of requests and GB-s (free tier) */
+    double blended[2];   /* duration per GB-s, [0] x86_64, [1] arm64 */
+    double req[2], pc[2], pcd[2], eph[2];
+};
+
+/** The rates of n functions in region (NULL: us-east-1); region borrowed. */
+void tsk_cost_rates(struct tsk_cost_rates *r, const struct tsk_price_table *pt,
+                    const char *region, const struct tsk_cost_input *in,
+                    size_t n, int free_tier);
+/**
+ * The cost lines of one function of the set r was computed for, in the
+ * order an estimate lists them, into lines (TSK_COST_MAX_LINES of room);
+ * returns how many, and their sum in *monthly.
+ */
+size_t tsk_cost_fn_lines(const struct tsk_cost_rates *r,
+                         const struct tsk_cost_input *in,
+                         struct tsk_cost_line *lines, double *monthly);
+
 /**
  * Estimates the monthly cost of n functions in region (NULL: us-east-1).
  * A region missing from the table is priced as us-east-1, with a note.

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "planner/cost_int.h"
 #include "planner/jsonw.h"
 
 /* "$1,234.57" into out (at least 64 bytes), without printf (a plan prints
@@ -105,24 +106,25 @@ static int changes(const cJSON *f)
 }
 
 /* Plans show this much advice at most; `tuskform cost` shows it all. */
-#define ADVICE_MAX 20
+#define ADVICE_MAX TSK_COST__ADVICE_SHOWN
 
 /* The advice list, at most max items (-1: all); md: markdown bullets. */
 static void advice(struct tsk_buf *out, const cJSON *cost, int max, int md)
 {
     const cJSON *adv = cJSON_GetObjectItemCaseSensitive(cost, "advice"), *a;
-    int n = cJSON_GetArraySize(adv), shown = 0;
+    int n = tsk_cost__len(adv), shown = 0;
+    struct tsk_cost__iter it;
     if (n == 0)
         return;
     tsk_buf_adds(out, md ? "\nAdvice (does not change the plan):\n"
                          : "\nCost advice (does not change the plan):\n");
-    cJSON_ArrayForEach(a, adv) {
-        if (max >= 0 && shown >= max)
-            break;
+    tsk_cost__iter_init(&it, adv, 1);
+    while ((max < 0 || shown < max) && (a = tsk_cost__next(&it))) {
         tsk_buf_addf(out, md ? "- `%s`: %s\n" : "  - %s: %s\n",
                      str(a, "function"), str(a, "message"));
         shown++;
     }
+    tsk_cost__iter_end(&it);
     if (shown < n)
         tsk_buf_addf(out, md ? "- %d more: see `tuskform cost`\n"
                              : "  - %d more: see `tuskform cost`\n",
@@ -156,8 +158,9 @@ int tsk_cost_changed_count(const cJSON *cost)
 {
     const cJSON *f;
     int n = 0;
+    /* runs hold functions whose estimate does not change */
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cost, "functions"))
-        n += changes(f);
+        n += !tsk_cost__is_run(f) && changes(f);
     return n;
 }
 
@@ -167,9 +170,11 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
     int hidden = 0;
     const cJSON *fns = cJSON_GetObjectItemCaseSensitive(cost, "functions");
     const cJSON *f;
-    int w = 8;
+    struct tsk_cost__iter it;
+    int w = 8, nfns = tsk_cost__len(fns);
     cJSON_ArrayForEach(f, fns) {
-        int len = (int)strlen(str(f, "function"));
+        int len = tsk_cost__is_run(f) ? (int)f->valuedouble
+                                       : (int)strlen(str(f, "function"));
         w = len > w ? len : w;
     }
     tsk_buf_addf(out, "%sMonthly cost estimate%s (USD; AWS Lambda prices of "
@@ -182,15 +187,21 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
         /* nothing moves: one line instead of an empty table */
         tsk_buf_adds(out, "  Monthly estimate unchanged: ");
         tsk_cost_money(out, num(cost, "monthly_after"));
-        tsk_buf_addf(out, " (%d function%s).\n", cJSON_GetArraySize(fns),
-                     cJSON_GetArraySize(fns) == 1 ? "" : "s");
+        tsk_buf_addf(out, " (%d function%s).\n", nfns,
+                     nfns == 1 ? "" : "s");
         notes(out, cost);
         advice(out, cost, ADVICE_MAX, 0);
         return;
     }
     tsk_buf_addf(out, "  %-*s %12s %12s %12s\n", w, "function", "before",
                  "after", "change");
-    cJSON_ArrayForEach(f, fns) {
+    /* runs are read element by element only when all are listed */
+    tsk_cost__iter_init(&it, fns, !changed_only);
+    while ((f = tsk_cost__next(&it))) {
+        if (changed_only && tsk_cost__is_run(f)) {
+            hidden += f->valueint;
+            continue;
+        }
         if (changed_only && !changes(f)) {
             hidden++;
             continue;
@@ -205,6 +216,7 @@ void tsk_cost_render_text(struct tsk_buf *out, const cJSON *cost, int color,
             tsk_buf_adds(out, "  (+ usage)");
         tsk_buf_addch(out, '\n');
     }
+    tsk_cost__iter_end(&it);
     if (hidden)
         tsk_buf_addf(out, "  (%d function%s with an unchanged estimate not "
                      "listed)\n", hidden, hidden == 1 ? "" : "s");
@@ -248,7 +260,7 @@ void tsk_cost_render_md_table(struct tsk_buf *out, const cJSON *cost,
     tsk_buf_addf(out, "| Function | Before | After | Change |\n"
                       "|---|---:|---:|---:|\n");
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cost, "functions")) {
-        if (!changes(f))
+        if (tsk_cost__is_run(f) || !changes(f))
             continue;
         if (rows >= max_rows) {
             left++;

@@ -1,12 +1,12 @@
-/* cost_report.c - the plan's cost object: before/after, budgets, advice. */
+/* cost_report.c - the plan's cost object: before/after per function and in
+ * total, and budgets (advice: cost_advice.c). */
 #include "cost_report.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "planner/jsonw.h"
+#include "planner/cost_int.h"
 #include "planner/model.h"
 
 /*
@@ -46,28 +46,106 @@ static cJSON *add_arr(cJSON *o, const char *k)
 }
 
 /*
- * The components of a function, printed once as the raw JSON text that
- * cJSON would print for them (planner/jsonw.h): ten thousand functions'
- * components are not ten thousand little trees, and every output that
- * prints the cost object prints the same bytes.
+ * One side of the report (before: the prior objects; after: the model):
+ * its inputs, rates, each function's monthly figure and total, and the
+ * inputs sorted by name. Lines are recomputed where they are printed, so
+ * nothing per function is kept beyond the figures.
  */
-struct comps_out {
-    struct tsk_jsonw w;
-    struct tsk_buf text;
+struct side {
+    const struct tsk_cost_input *in;
+    size_t n;
+    struct tsk_cost_rates r;
+    double *monthly;
+    double total;
+    struct tsk_cost__name *by_name;
 };
 
-static int comps_sink(void *ctx, const char *p, size_t n)
+static void side_init(struct side *s, const struct tsk_price_table *pt,
+                      const char *region, const struct tsk_cost_input *in,
+                      size_t n, int free_tier)
 {
-    tsk_buf_add(ctx, p, n);
-    return 0;
+    memset(s, 0, sizeof(*s));
+    s->in = in;
+    s->n = n;
+    tsk_cost_rates(&s->r, pt, region, in, n, free_tier);
+    s->monthly = tsk_xmalloc((n + 1) * sizeof(*s->monthly));
+    s->by_name = tsk_xmalloc((n + 1) * sizeof(*s->by_name));
+    for (size_t i = 0; i < n; i++) {
+        struct tsk_cost_line lines[TSK_COST_MAX_LINES];
+        tsk_cost_fn_lines(&s->r, &in[i], lines, &s->monthly[i]);
+        s->total += s->monthly[i];
+    }
+    tsk_cost__sort_names(s->by_name, in, n);
 }
 
-static cJSON *components(struct comps_out *co, const struct tsk_cost_fn *fn)
+/* The index of function's input (as tsk_cost_find() finds it), or -1. */
+static long side_find(const struct side *s, const char *function)
 {
-    struct tsk_jsonw *w = &co->w;
+    size_t lo = 0, hi = s->n;
+    uint64_t key = tsk_cost__key8(function, SIZE_MAX);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = tsk_cost__name_cmp(key, function, &s->by_name[mid]);
+        if (c == 0)
+            return (long)s->by_name[mid].i;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+/*
+ * Pairs the functions of both sides by name, walking their sorted lists
+ * together (a binary search per function costs a cache miss per step):
+ * a2b[i] is the before index of after function i as side_find() finds it
+ * (-1: none), b_in_a[j] whether before function j is still there after.
+ */
+static void side_match(const struct side *a, const struct side *b, long *a2b,
+                       unsigned char *b_in_a)
+{
+    const struct tsk_cost__name *av = a->by_name, *bv = b->by_name;
+    size_t i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        int c = tsk_cost__name_cmp(av[i].key, av[i].name, &bv[j]);
+        if (c < 0) {
+            a2b[av[i++].i] = -1;
+            continue;
+        }
+        if (c > 0) {
+            j++;
+            continue;
+        }
+        const struct tsk_cost__name *same = &bv[j];
+        size_t end = j + 1;
+        while (end < b->n &&
+               tsk_cost__name_cmp(same->key, same->name, &bv[end]) == 0)
+            end++;
+        /* a name twice before: the one the binary search lands on */
+        long bi = end - j == 1 ? (long)same->i : side_find(b, same->name);
+        for (; j < end; j++)
+            b_in_a[bv[j].i] = 1;
+        while (i < a->n &&
+               tsk_cost__name_cmp(av[i].key, av[i].name, same) == 0)
+            a2b[av[i++].i] = bi;
+    }
+    while (i < a->n)
+        a2b[av[i++].i] = -1;
+}
+
+static void side_release(struct side *s)
+{
+    free(s->monthly);
+    free(s->by_name);
+}
+
+/* The components of a function as the JSON text cJSON prints for them. */
+static void components(struct tsk_jsonw *w, const struct tsk_cost_line *l,
+                       size_t n)
+{
     tsk_jsonw_lit(w, "[");
-    for (size_t i = 0; fn && i < fn->lines.n; i++) {
-        const struct tsk_cost_line *l = &fn->lines.v[i];
+    for (size_t i = 0; i < n; i++, l++) {
         if (i)
             tsk_jsonw_lit(w, ",");
         tsk_jsonw_lit(w, "{\"component\":");
@@ -83,46 +161,140 @@ static cJSON *components(struct comps_out *co, const struct tsk_cost_fn *fn)
         tsk_jsonw_lit(w, "}");
     }
     tsk_jsonw_lit(w, "]");
-    tsk_jsonw_flush(w);
-    cJSON *raw = cJSON_CreateRaw(co->text.ptr);
-    tsk_buf_reset(&co->text);
-    return raw;
 }
 
-static cJSON *fn_json(struct comps_out *co, const char *name,
-                      const struct tsk_cost_fn *before,
-                      const struct tsk_cost_fn *after)
+/* One function of the report: its figures and its lines after. */
+struct fn_row {
+    const char *name;
+    double before, after;
+    int depends_on_usage;
+    const struct tsk_cost_line *lines;
+    size_t nlines;
+};
+
+/* The writer of the "functions" array: functions whose estimate changes
+ * are objects (the renderers list them), the others go into runs. */
+struct fn_out {
+    cJSON *arr;
+    struct tsk_cost__run run;
+    struct tsk_jsonw cw; /* components of an object, into ctext */
+    struct tsk_buf ctext;
+};
+
+static int buf_sink(void *ctx, const char *p, size_t n)
+{
+    tsk_buf_add(ctx, p, n);
+    return 0;
+}
+
+static void fn_object(struct fn_out *fo, const struct fn_row *f)
 {
     cJSON *o = cJSON_CreateObject();
-    double b = before ? before->monthly : 0.0, a = after ? after->monthly : 0.0;
-    const struct tsk_cost_fn *shown = after ? after : before;
-    add_str(o, "function", name);
-    add_num(o, "monthly_before", b);
-    add_num(o, "monthly_after", a);
-    add_num(o, "monthly_diff", a - b);
-    add_bool(o, "depends_on_usage", shown->depends_on_usage);
-    add_cs(o, "components", components(co, after));
-    return o;
+    add_str(o, "function", f->name);
+    add_num(o, "monthly_before", f->before);
+    add_num(o, "monthly_after", f->after);
+    add_num(o, "monthly_diff", f->after - f->before);
+    add_bool(o, "depends_on_usage", f->depends_on_usage);
+    components(&fo->cw, f->lines, f->nlines);
+    tsk_jsonw_flush(&fo->cw);
+    add_cs(o, "components", cJSON_CreateRaw(fo->ctext.ptr));
+    tsk_buf_reset(&fo->ctext);
+    cJSON_AddItemToArray(fo->arr, o);
+}
+
+/* The same object as the JSON text cJSON prints for it, into the run. */
+static void fn_text(struct fn_out *fo, const struct fn_row *f)
+{
+    struct tsk_jsonw *w = tsk_cost__run_next(&fo->run, f->name);
+    tsk_jsonw_lit(w, "{\"function\":");
+    tsk_jsonw_str(w, f->name);
+    tsk_jsonw_lit(w, ",\"monthly_before\":");
+    tsk_jsonw_num(w, f->before);
+    tsk_jsonw_lit(w, ",\"monthly_after\":");
+    tsk_jsonw_num(w, f->after);
+    tsk_jsonw_lit(w, ",\"monthly_diff\":");
+    tsk_jsonw_num(w, f->after - f->before);
+    if (f->depends_on_usage)
+        tsk_jsonw_lit(w, ",\"depends_on_usage\":true,\"components\":");
+    else
+        tsk_jsonw_lit(w, ",\"depends_on_usage\":false,\"components\":");
+    components(w, f->lines, f->nlines);
+    tsk_jsonw_lit(w, "}");
+}
+
+static void fn_add(struct fn_out *fo, const struct fn_row *f)
+{
+    /* as the renderers tell a change: by a cent or more */
+    if (llround((f->after - f->before) * 100.0) != 0) {
+        tsk_cost__run_flush(&fo->run, fo->arr);
+        fn_object(fo, f);
+    } else {
+        fn_text(fo, f);
+    }
+}
+
+/* The "functions" array: those after in order, then those removed.
+ * Returns whether any function after depends on usage. */
+static int add_functions(cJSON *cost, const struct side *before,
+                         const struct side *after)
+{
+    struct fn_out fo = {.arr = add_arr(cost, "functions"),
+                        .ctext = TSK_BUF_INIT};
+    long *a2b = tsk_xmalloc((after->n + 1) * sizeof(*a2b));
+    unsigned char *b_in_a = tsk_xcalloc(before->n + 1, 1);
+    int usage = 0;
+    side_match(after, before, a2b, b_in_a);
+    tsk_cost__run_init(&fo.run);
+    tsk_jsonw_init(&fo.cw, 1024, buf_sink, &fo.ctext);
+    for (size_t i = 0; fo.arr && i < after->n; i++) {
+        const struct tsk_cost_input *in = &after->in[i];
+        struct tsk_cost_line lines[TSK_COST_MAX_LINES];
+        long b = a2b[i];
+        struct fn_row f = {.name = in->function,
+                           .before = b < 0 ? 0.0 : before->monthly[b],
+                           .depends_on_usage = !in->usage_known,
+                           .lines = lines};
+        f.nlines = tsk_cost_fn_lines(&after->r, in, lines, &f.after);
+        usage |= f.depends_on_usage;
+        fn_add(&fo, &f);
+    }
+    for (size_t i = 0; fo.arr && i < before->n; i++) {
+        const struct tsk_cost_input *in = &before->in[i];
+        if (b_in_a[i])
+            continue;
+        struct fn_row f = {.name = in->function,
+                           .before = before->monthly[i],
+                           .depends_on_usage = !in->usage_known};
+        fn_add(&fo, &f);
+    }
+    if (fo.arr)
+        tsk_cost__run_flush(&fo.run, fo.arr);
+    tsk_cost__run_release(&fo.run);
+    tsk_jsonw_finish(&fo.cw);
+    tsk_buf_release(&fo.ctext);
+    free(a2b);
+    free(b_in_a);
+    return usage;
 }
 
 static void add_budgets(cJSON *cost, const struct tsk_model *m,
-                        const struct tsk_cost_estimate *after,
+                        const struct side *after,
                         const struct tsk_cost_opts *o, struct tsk_diags *d)
 {
     cJSON *arr = add_arr(cost, "budgets");
     for (size_t i = 0; i < m->monitoring.budgets.n; i++) {
         const struct tsk_model_budget *b = &m->monitoring.budgets.v[i];
-        const struct tsk_cost_fn *fn =
-            b->function ? tsk_cost_find(after, b->function->key) : NULL;
-        double est = fn ? fn->monthly : 0.0;
-        int over = fn && est > b->amount;
+        long k = b->function ? side_find(after, b->function->key) : -1;
+        double est = k >= 0 ? after->monthly[k] : 0.0;
+        int over = k >= 0 && est > b->amount;
         cJSON *j = cJSON_CreateObject();
         add_str(j, "name", b->name);
         if (b->function)
             add_str(j, "function", b->function->key);
         add_num(j, "amount", b->amount);
         add_num(j, "estimate", est);
-        add_bool(j, "depends_on_usage", fn && fn->depends_on_usage);
+        add_bool(j, "depends_on_usage",
+                 k >= 0 && !after->in[k].usage_known);
         add_bool(j, "exceeded", over);
         cJSON_AddItemToArray(arr, j);
         if (!over)
@@ -145,153 +317,13 @@ static void add_budgets(cJSON *cost, const struct tsk_model *m,
     }
 }
 
-/* A count with thousands separators: "26,280,000". */
-static const char *count(char *buf, size_t size, double v)
-{
-    char digits[32];
-    int n = snprintf(digits, sizeof(digits), "%.0f", v < 0 ? 0 : v);
-    size_t k = 0;
-    for (int i = 0; i < n && k + 2 < size; i++) {
-        buf[k++] = digits[i];
-        if ((n - i - 1) % 3 == 0 && i < n - 1)
-            buf[k++] = ',';
-    }
-    buf[k] = '\0';
-    return buf;
-}
-
-static void advise(cJSON *arr, const char *fn, const char *kind,
-                   struct tsk_buf *msg)
-{
-    cJSON *a = cJSON_CreateObject();
-    add_str(a, "function", fn);
-    add_str(a, "kind", kind);
-    add_str(a, "message", msg->ptr);
-    cJSON_AddItemToArray(arr, a);
-    tsk_buf_reset(msg);
-}
-
-/*
- * Provisioned concurrency against warm-up pings. Capacity costs
- * units x GB x 2,628,000 s x rate_pc; invocations on it save
- * (rate_dur - rate_pc_dur) per GB-s, so it pays for itself from
- * units x 2,628,000 x rate_pc / (avg_s x (rate_dur - rate_pc_dur))
- * invocations a month (the break-even rate).
- */
-/* The unit prices advice needs, per architecture (0 x86_64, 1 arm64). */
-struct advice_rates {
-    double pc[2], dur[2], pcd[2], req[2];
-};
-
-static void advice_rates(struct advice_rates *ar,
-                         const struct tsk_price_table *pt, const char *region)
-{
-    for (int a = 0; a < 2; a++) {
-        ar->pc[a] = tsk_prices_unit(pt, region, a, "provisioned_concurrency");
-        ar->dur[a] = tsk_prices_unit(pt, region, a, "duration");
-        ar->pcd[a] = tsk_prices_unit(pt, region, a, "provisioned_duration");
-        ar->req[a] = tsk_prices_unit(pt, region, a, "requests");
-    }
-}
-
-static void advise_warmth(cJSON *arr, const struct advice_rates *ar,
-                          const struct tsk_model_function *f)
-{
-    int arm = f->architecture == TSK_MODEL_ARCH_ARM64;
-    double gb = (double)f->memory_size / 1024.0;
-    double r_pc = ar->pc[arm];
-    double r_dur = ar->dur[arm];
-    double r_pcd = ar->pcd[arm];
-    double r_req = ar->req[arm];
-    double units = (double)f->provisioned.concurrency;
-    double capacity = units * gb * TSK_COST_MONTH_SECONDS * r_pc;
-    double pings = TSK_COST_MONTH_SECONDS / 300.0 * units;
-    double ping_cost = pings * (r_req + TSK_COST_PING_MS / 1000.0 * gb * r_dur);
-    struct tsk_buf m = TSK_BUF_INIT, a = TSK_BUF_INIT, b = TSK_BUF_INIT;
-
-    tsk_cost_money(&a, capacity);
-    tsk_cost_money(&b, ping_cost);
-    if (!f->expected.set || f->expected.avg_duration_ms <= 0) {
-        tsk_buf_addf(&m, "provisioned concurrency (%.0f) costs %s a month "
-                     "with no traffic; warm-up pings every 5 minutes for %.0f "
-                     "instance(s) would cost %s. Declare expected = { "
-                     "monthly_invocations, avg_duration_ms } for a "
-                     "break-even figure.", units, a.ptr, units, b.ptr);
-        advise(arr, f->key, "provisioned_vs_warmup", &m);
-        goto done;
-    }
-    double avg_s = f->expected.avg_duration_ms / 1000.0;
-    double breakeven = units * TSK_COST_MONTH_SECONDS * r_pc /
-                       (avg_s * (r_dur - r_pcd));
-    double inv = (double)f->expected.monthly_invocations;
-    double saving = fmin(inv * avg_s, units * TSK_COST_MONTH_SECONDS) * gb *
-                    (r_dur - r_pcd);
-    double net = capacity - saving;
-    tsk_buf_reset(&a);
-    tsk_cost_money(&a, net);
-    char c1[40], c2[40];
-    if (inv < breakeven)
-        tsk_buf_addf(&m, "provisioned concurrency (%.0f) adds %s a month at "
-                     "the declared %s invocations; warm-up pings would cost "
-                     "%s. It pays for itself from %s invocations a month "
-                     "(%.0f ms each).", units, a.ptr,
-                     count(c1, sizeof(c1), inv), b.ptr,
-                     count(c2, sizeof(c2), breakeven),
-                     f->expected.avg_duration_ms);
-    else
-        tsk_buf_addf(&m, "provisioned concurrency (%.0f) is cheaper than "
-                     "on-demand at the declared %s invocations (break-even "
-                     "%s a month, %.0f ms each).", units,
-                     count(c1, sizeof(c1), inv),
-                     count(c2, sizeof(c2), breakeven),
-                     f->expected.avg_duration_ms);
-    advise(arr, f->key, "provisioned_vs_warmup", &m);
-done:
-    tsk_buf_release(&m);
-    tsk_buf_release(&a);
-    tsk_buf_release(&b);
-}
-
-/* Memory far above the duration profile: a short function (<= 100 ms)
- * with 2 GB or more is likely not CPU-bound enough to need it. */
-static void advise_memory(cJSON *arr, const struct tsk_model_function *f)
-{
-    if (!f->expected.set || f->expected.avg_duration_ms > 100 ||
-        f->memory_size < 2048)
-        return;
-    struct tsk_buf m = TSK_BUF_INIT;
-    tsk_buf_addf(&m, "memory_size %lld MB is far above a %.0f ms duration "
-                 "profile: measure with 512 or 1024 MB, which would cost "
-                 "%.0f%% or %.0f%% of the duration charge if the duration "
-                 "stayed the same.", (long long)f->memory_size,
-                 f->expected.avg_duration_ms,
-                 512.0 * 100 / (double)f->memory_size,
-                 1024.0 * 100 / (double)f->memory_size);
-    advise(arr, f->key, "memory", &m);
-    tsk_buf_release(&m);
-}
-
-static void add_advice(cJSON *cost, const struct tsk_model *m,
-                       const struct tsk_price_table *pt, const char *region)
-{
-    cJSON *arr = add_arr(cost, "advice");
-    struct advice_rates ar;
-    advice_rates(&ar, pt, region);
-    for (size_t i = 0; i < m->functions.n; i++) {
-        const struct tsk_model_function *f = &m->functions.v[i];
-        if (f->provisioned.on && f->provisioned.concurrency > 0)
-            advise_warmth(arr, &ar, f);
-        advise_memory(arr, f);
-    }
-}
-
 cJSON *tsk_cost_report(const struct tsk_model *m,
                        const struct tsk_object *prior, size_t nprior,
                        const struct tsk_cost_opts *o, struct tsk_diags *d)
 {
     struct tsk_price_table *pt = NULL;
     struct tsk_cost_input *ain = NULL, *bin = NULL;
-    struct tsk_cost_estimate after, before;
+    struct side after, before;
     size_t an = 0, bn = 0;
 
     if (tsk_prices_load(&pt, d) < 0)
@@ -299,44 +331,33 @@ cJSON *tsk_cost_report(const struct tsk_model *m,
     if (!o->destroy)
         tsk_cost_inputs_from_model(m, &ain, &an);
     tsk_cost_inputs_from_objects(prior, nprior, m, &bin, &bn);
-    tsk_cost_estimate(&after, pt, m->region, ain, an, o->free_tier, d);
-    tsk_cost_estimate(&before, pt, m->region, bin, bn, o->free_tier, d);
+    side_init(&after, pt, m->region, ain, an, o->free_tier);
+    side_init(&before, pt, m->region, bin, bn, o->free_tier);
 
+    const char *region = m->region && *m->region ? m->region : "us-east-1";
     cJSON *cost = cJSON_CreateObject();
     add_str(cost, "currency", "USD");
-    add_str(cost, "region", after.region);
-    add_str(cost, "prices_date", after.price_date);
+    add_str(cost, "region", region);
+    add_str(cost, "prices_date", tsk_prices_date(pt));
     add_bool(cost, "free_tier", o->free_tier);
-    if (after.note)
-        add_str(cost, "note", after.note);
+    if (after.r.fallback) {
+        char *note = tsk_xasprintf("no prices for region %s in the table: "
+                                   "priced as us-east-1", region);
+        add_str(cost, "note", note);
+        free(note);
+    }
     add_num(cost, "monthly_before", before.total);
     add_num(cost, "monthly_after", after.total);
     add_num(cost, "monthly_diff", after.total - before.total);
-    int usage = 0;
-    struct comps_out co = {.text = TSK_BUF_INIT};
-    tsk_jsonw_init(&co.w, 4096, comps_sink, &co.text);
-    cJSON *fns = add_arr(cost, "functions");
-    for (size_t i = 0; i < after.fns.n; i++) {
-        const struct tsk_cost_fn *a = &after.fns.v[i];
-        usage |= a->depends_on_usage;
-        cJSON_AddItemToArray(fns, fn_json(&co, a->function,
-                                          tsk_cost_find(&before, a->function),
-                                          a));
-    }
-    for (size_t i = 0; i < before.fns.n; i++) /* functions being removed */
-        if (!tsk_cost_find(&after, before.fns.v[i].function))
-            cJSON_AddItemToArray(fns, fn_json(&co, before.fns.v[i].function,
-                                              &before.fns.v[i], NULL));
-    tsk_jsonw_finish(&co.w);
-    tsk_buf_release(&co.text);
+    int usage = add_functions(cost, &before, &after);
     add_bool(cost, "depends_on_usage", usage);
     if (!o->destroy) {
         add_budgets(cost, m, &after, o, d);
-        add_advice(cost, m, pt, after.region);
+        tsk_cost__advice(cost, m, pt, region);
     }
 
-    tsk_cost_estimate_release(&after);
-    tsk_cost_estimate_release(&before);
+    side_release(&after);
+    side_release(&before);
     free(ain);
     free(bin);
     tsk_prices_free(pt);

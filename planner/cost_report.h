@@ -7,7 +7,12 @@
  * Ownership: tsk_cost_report() returns a cJSON object the caller owns
  * (a plan takes it as plan->cost). Renderers append to a caller's buffer.
  * Each function's "components" member is a cJSON_Raw item holding the JSON
- * text of the list (printed as it is; read it by parsing that text).
+ * text of the list (printed as it is; read it by parsing that text). In
+ * the "functions" and "advice" arrays, a cJSON_Raw element is a run: the
+ * JSON text of several elements (functions whose estimate does not change,
+ * advice past what a plan shows; planner/cost_int.h). The object prints
+ * as if they were trees; the renderers below read either form, and other
+ * readers parse the printed text.
  */
 #ifndef TSK_COST_REPORT_H
 #define TSK_COST_REPORT_H
