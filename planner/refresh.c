@@ -150,17 +150,10 @@ static int finish(struct tsk_plan *plan, struct tsk_object *ob,
 {
     if (rc && !rd->nerr)
         tsk_diag_error(rd, NULL, "reading %s failed", ob->addr);
-    for (size_t k = 0; k < rd->v.n; k++) {
-        struct tsk_diag *dg = &rd->v.v[k];
-        if (dg->sev == TSK_SEV_ERROR)
-            tsk_diag_error(d, &dg->pos, "%s", dg->summary);
-        else
-            tsk_diag_warning(d, &dg->pos, "%s", dg->summary);
-        if (dg->detail)
-            tsk_diag_detail(d, "%s", dg->detail);
-        tsk_diag_addr(d, dg->addr ? dg->addr : ob->addr);
-    }
-    tsk_diags_release(rd);
+    for (size_t k = 0; k < rd->v.n; k++)
+        if (!rd->v.v[k].addr) /* reported under its object's address */
+            rd->v.v[k].addr = tsk_xstrdup(ob->addr);
+    tsk_diags_move(d, rd);
     if (rc) {
         cJSON_Delete(out);
         return 1;
