@@ -73,7 +73,7 @@ static int same_plain_string(const struct tsk_jspan *s, const cJSON *av)
     const unsigned char *a = (const unsigned char *)av->valuestring;
     const unsigned char *b = (const unsigned char *)s->val + 1;
     size_t n = s->vlen - 2, i = 0;
-    while (i < n && a[i] == b[i] && a[i] >= 0x20 && a[i] != '"' && a[i] != '\\')
+    while (i < n && a[i] == b[i] && tsk_jsonw_plain(a[i]))
         i++;
     return i == n && a[n] == '\0';
 }

@@ -65,19 +65,13 @@ static inline void put(struct tsk_jsonw *w, char c)
     w->buf[w->len++] = c;
 }
 
-/* cJSON escapes '"', '\\' and every byte below 32, nothing else. */
-static int plain(unsigned char c)
-{
-    return c >= 32 && c != '"' && c != '\\';
-}
-
 void tsk_jsonw_str(struct tsk_jsonw *w, const char *s)
 {
     put(w, '"');
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         const unsigned char *run = p;
-        while (plain(*p))
+        while (tsk_jsonw_plain(*p))
             p++;
         if (p > run)
             emit(w, (const char *)run, (size_t)(p - run));

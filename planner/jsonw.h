@@ -34,6 +34,12 @@ void tsk_jsonw_init(struct tsk_jsonw *w, size_t cap, tsk_jsonw_sink sink,
 void tsk_jsonw_raw(struct tsk_jsonw *w, const char *s, size_t n);
 /** Writes a literal: tsk_jsonw_lit(w, "{\"a\":"). */
 #define tsk_jsonw_lit(w, s) tsk_jsonw_raw((w), (s), sizeof(s) - 1)
+/** 1 when byte c is written as it is inside a JSON string; cJSON escapes
+ * '"', '\\' and every byte below 32, nothing else (tsk_jsonw_str). */
+static inline int tsk_jsonw_plain(unsigned char c)
+{
+    return c >= 32 && c != '"' && c != '\\';
+}
 /** Writes s as a JSON string ("" for NULL, as cJSON does). */
 void tsk_jsonw_str(struct tsk_jsonw *w, const char *s);
 /** Writes s as a JSON string, or null for NULL. */
