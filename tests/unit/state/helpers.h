@@ -1,6 +1,7 @@
 /*
  * helpers.h - shared by the state unit tests: a scratch directory per test,
- * whole-file reads for byte-for-byte comparisons, and a resource builder.
+ * a store opened in one (store_fx), whole-file reads for byte-for-byte
+ * comparisons, and a resource builder.
  */
 #ifndef TSK_TEST_STATE_HELPERS_H
 #define TSK_TEST_STATE_HELPERS_H
@@ -41,6 +42,36 @@ static inline char *scratch(char **path)
         abort();
     *path = tsk_state_default_path(dir);
     return tsk_xstrdup(dir);
+}
+
+/* A state store opened in a scratch directory, for one test (cmocka
+ * setup and teardown; include cmocka.h first). */
+struct store_fx {
+    char *dir, *path;
+    struct tsk_state *st;
+    struct tsk_diags d;
+};
+
+static inline int store_fx_setup(void **state)
+{
+    struct store_fx *f = tsk_xcalloc(1, sizeof *f);
+    f->dir = scratch(&f->path);
+    assert_int_equal(tsk_state_open(&f->st, f->path, NULL, &f->d), 0);
+    assert_int_equal(f->d.nerr, 0);
+    *state = f;
+    return 0;
+}
+
+static inline int store_fx_teardown(void **state)
+{
+    struct store_fx *f = *state;
+    tsk_state_close(f->st);
+    tsk_diags_release(&f->d);
+    rm_tree(f->dir);
+    free(f->dir);
+    free(f->path);
+    free(f);
+    return 0;
 }
 
 /* The whole file, or NULL when it cannot be read. */

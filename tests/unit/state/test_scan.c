@@ -10,34 +10,7 @@
 
 #include "unit/state/helpers.h"
 
-struct fx {
-    char *dir, *path;
-    struct tsk_state *st;
-    struct tsk_diags d;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = tsk_xcalloc(1, sizeof *f);
-    f->dir = scratch(&f->path);
-    assert_int_equal(tsk_state_open(&f->st, f->path, NULL, &f->d), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tsk_state_close(f->st);
-    tsk_diags_release(&f->d);
-    rm_tree(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
-
-static void put_n(struct fx *f, int n)
+static void put_n(struct store_fx *f, int n)
 {
     char addr[64];
     /* stored out of address order */
@@ -88,7 +61,7 @@ static void seen_free(struct seen *s)
 
 static void test_state_scan__every_row_as_stored(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     enum { N = 300 };
     put_n(f, N);
     struct seen s = {0};
@@ -123,7 +96,7 @@ static void test_state_scan__every_row_as_stored(void **state)
 
 static void test_state_scan__stops_when_asked(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     put_n(f, 50);
     struct seen s = {.stop_after = 10};
     int64_t serial = 0;
@@ -144,7 +117,7 @@ static void raw_exec(const char *path, const char *sql)
 
 static void test_state_scan__damaged_rows_reported_and_skipped(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     put_n(f, 5);
     raw_exec(f->path, "UPDATE resources SET attributes = '[1]' WHERE "
                       "address = 'local_function.f0002'");
@@ -170,7 +143,7 @@ static int exists(const char *dir, const char *name)
 
 static void test_state_scan__reader_leaves_no_wal(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state *rd = NULL;
     put_n(f, 20);
     tsk_state_close(f->st);
@@ -207,7 +180,7 @@ static void test_state_scan__reader_leaves_no_wal(void **state)
 
 static void test_state_scan__reader_beside_a_writer(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state *rd = NULL;
     put_n(f, 10);
     assert_int_equal(tsk_state_open_reader(&rd, f->path, &f->d), 0);
@@ -234,7 +207,7 @@ static void test_state_scan__reader_beside_a_writer(void **state)
 
 static void test_state_scan__reader_missing_or_empty(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state *rd = NULL;
     char *missing = tsk_xasprintf("%s/none.db", f->dir);
     assert_int_equal(tsk_state_open_reader(&rd, missing, &f->d), TSK_ENOTFOUND);
@@ -258,7 +231,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(n)                                                                   \
-    cmocka_unit_test_setup_teardown(test_state_scan__##n, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_state_scan__##n, store_fx_setup,      \
+                                    store_fx_teardown)
         T(every_row_as_stored),
         T(stops_when_asked),
         T(damaged_rows_reported_and_skipped),

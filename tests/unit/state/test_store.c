@@ -9,35 +9,7 @@
 
 #include "unit/state/helpers.h"
 
-struct fx {
-    char *dir, *path;
-    struct tsk_state *st;
-    struct tsk_diags d;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = tsk_xcalloc(1, sizeof *f);
-    f->dir = scratch(&f->path);
-    assert_int_equal(tsk_state_open(&f->st, f->path, NULL, &f->d), 0);
-    assert_int_equal(f->d.nerr, 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tsk_state_close(f->st);
-    tsk_diags_release(&f->d);
-    rm_tree(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
-
-static void put(struct fx *f, const char *addr, int nattrs)
+static void put(struct store_fx *f, const char *addr, int nattrs)
 {
     struct tsk_state_res r = make_res(addr, nattrs);
     assert_int_equal(tsk_state_put(f->st, &r, 0, &f->d), 0);
@@ -46,7 +18,7 @@ static void put(struct fx *f, const char *addr, int nattrs)
 
 static void test_state_store__create_mode_and_lineage(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct stat sb;
     assert_int_equal(stat(f->path, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
@@ -63,7 +35,7 @@ static void test_state_store__create_mode_and_lineage(void **state)
 
 static void test_state_store__wal_and_sidecar_modes(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct stat sb;
     put(f, "local_function.a", 2);
     char *wal = tsk_xasprintf("%s-wal", f->path);
@@ -74,7 +46,7 @@ static void test_state_store__wal_and_sidecar_modes(void **state)
 
 static void test_state_store__reopen_keeps_lineage_and_serial(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     char lin[64];
     snprintf(lin, sizeof lin, "%s", tsk_state_lineage(f->st));
     put(f, "local_function.a", 3);
@@ -102,7 +74,7 @@ static void test_state_store__reopen_keeps_lineage_and_serial(void **state)
 
 static void test_state_store__readonly_missing_is_no_state(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state *st = (void *)1;
     struct tsk_state_opts o = {.readonly = 1};
     char *p = tsk_xasprintf("%s/other/.tuskform/state.db", f->dir);
@@ -125,7 +97,7 @@ static void test_state_store__readonly_missing_is_no_state(void **state)
 
 static void test_state_store__empty_file_is_initialised(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     char *empty = tsk_xasprintf("%s/empty.db", f->dir);
     tsk_state_close(f->st);
     spit(empty, "", 0);
@@ -137,7 +109,7 @@ static void test_state_store__empty_file_is_initialised(void **state)
 
 static void test_state_store__resources_crud(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state_res r = make_res("local_function.api", 4);
     struct tsk_state_rec got;
     cJSON *j;
@@ -213,7 +185,7 @@ static void test_state_store__resources_crud(void **state)
 
 static void test_state_store__mv_renames_and_rewrites_deps(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state_res a = make_res("local_function.old", 1);
     struct tsk_state_res b = make_res("local_trigger.t", 1);
     struct tsk_state_rec got;
@@ -253,7 +225,7 @@ static void test_state_store__mv_renames_and_rewrites_deps(void **state)
 
 static void test_state_store__snapshot_load_and_find(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     enum { N = 1500 };
     char addr[64];
     /* Inserted in a scrambled order; the snapshot is sorted. */
@@ -292,7 +264,7 @@ static void test_state_store__snapshot_load_and_find(void **state)
 
 static void test_state_store__check_plan(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     char lin[64];
     snprintf(lin, sizeof lin, "%s", tsk_state_lineage(f->st));
     assert_int_equal(tsk_state_check_plan(f->st, lin, 0, &f->d), 0);
@@ -308,7 +280,7 @@ static void test_state_store__check_plan(void **state)
 
 static void test_state_store__history(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state_hist h = {.operation = "apply",
                                .git_commit = "0123abcd",
                                .git_branch = "main",
@@ -354,7 +326,7 @@ static void test_state_store__history(void **state)
 
 static void test_state_store__journal(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state_intent in = {.address = "local_function.a",
                                   .action = "create",
                                   .provider = "local",
@@ -410,7 +382,7 @@ static void test_state_store__journal(void **state)
  * clearing its intent; one bad entry fails alone, the others are kept. */
 static void test_state_store__batches(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *f = *state;
     struct tsk_state_intent in[3] = {
         {.address = "local_function.a", .action = "create",
          .provider = "local"},
@@ -502,7 +474,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(n)                                                                   \
-    cmocka_unit_test_setup_teardown(test_state_store__##n, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_state_store__##n, store_fx_setup,     \
+                                    store_fx_teardown)
         T(create_mode_and_lineage),
         T(wal_and_sidecar_modes),
         T(reopen_keeps_lineage_and_serial),
