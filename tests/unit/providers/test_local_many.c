@@ -18,41 +18,11 @@
 #include <unistd.h>
 
 #include "providers/local/internal.h"
-
-struct fx {
-    char dir[64];
-    char *path;
-    struct tsk_pctx *p;
-};
+#include "unit/providers/local_fx.h"
 
 static int setup(void **state)
 {
-    struct fx *f = tsk_xcalloc(1, sizeof(*f));
-    strcpy(f->dir, "/tmp/tsk-many-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    f->path = tsk_xasprintf("%s/cloud.db", f->dir);
-    unsetenv("TUSKFORM_LOCAL_LATENCY_MS");
-    setenv("TUSKFORM_LOCAL_FAIL", "create:local_function.bad", 1);
-    setenv("TUSKFORM_LOCAL_CLOUD", f->path, 1);
-    struct tsk_provider_cfg cfg = {f->dir, "shop", "eu-west-1"};
-    struct tsk_diags d = {0};
-    assert_int_equal(tsk_local_configure(&f->p, &cfg, &d), 0);
-    tsk_diags_release(&d);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tsk_local_close(f->p);
-    char *cmd = tsk_xasprintf("rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    free(f->path);
-    free(f);
-    unsetenv("TUSKFORM_LOCAL_FAIL");
-    return 0;
+    return local_fx_open(state, NULL, "create:local_function.bad");
 }
 
 static cJSON *fn_attrs(const char *name)
@@ -76,7 +46,7 @@ static void release(struct tsk_pcall *pc, size_t n)
 
 static void test_local_many__writes_fail_alone_reads_tell_same(void **state)
 {
-    struct fx *f = *state;
+    struct local_fx *f = *state;
     cJSON *a = fn_attrs("a"), *b = fn_attrs("b"), *bad = fn_attrs("bad");
     cJSON *ver = cJSON_CreateObject();
     cJSON_AddStringToObject(ver, "name", "cap");
@@ -170,7 +140,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             test_local_many__writes_fail_alone_reads_tell_same, setup,
-            teardown),
+            local_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,55 +22,16 @@
 #include <unistd.h>
 
 #include "providers/local/internal.h"
-
-struct fx {
-    char dir[64];
-    char *path;
-    struct tsk_pctx *p;
-};
-
-static int setup_with(void **state, const char *latency)
-{
-    struct fx *f = tsk_xcalloc(1, sizeof(*f));
-    strcpy(f->dir, "/tmp/tsk-scan-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    f->path = tsk_xasprintf("%s/cloud.db", f->dir);
-    if (latency)
-        setenv("TUSKFORM_LOCAL_LATENCY_MS", latency, 1);
-    else
-        unsetenv("TUSKFORM_LOCAL_LATENCY_MS");
-    setenv("TUSKFORM_LOCAL_FAIL", "read:local_function.f0007", 1);
-    setenv("TUSKFORM_LOCAL_CLOUD", f->path, 1);
-    struct tsk_provider_cfg cfg = {f->dir, "shop", "eu-west-1"};
-    struct tsk_diags d = {0};
-    assert_int_equal(tsk_local_configure(&f->p, &cfg, &d), 0);
-    tsk_diags_release(&d);
-    *state = f;
-    return 0;
-}
+#include "unit/providers/local_fx.h"
 
 static int setup(void **state)
 {
-    return setup_with(state, NULL);
+    return local_fx_open(state, NULL, "read:local_function.f0007");
 }
 
 static int setup_slow(void **state)
 {
-    return setup_with(state, "40");
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tsk_local_close(f->p);
-    char *cmd = tsk_xasprintf("rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    free(f->path);
-    free(f);
-    unsetenv("TUSKFORM_LOCAL_FAIL");
-    unsetenv("TUSKFORM_LOCAL_LATENCY_MS");
-    return 0;
+    return local_fx_open(state, "40", "read:local_function.f0007");
 }
 
 #define NOBJ 400
@@ -151,7 +112,7 @@ static void free_reads(struct tsk_pcall *pc, char **t, size_t n)
 
 static void test_local_scan__batch_reads_as_lookups_do(void **state)
 {
-    struct fx *f = *state;
+    struct local_fx *f = *state;
     fill(f->path);
     size_t n;
     char **t1, **t2;
@@ -218,7 +179,7 @@ static double now_ms(void)
 static void
 test_local_scan__threads_read_together_latency_overlaps(void **state)
 {
-    struct fx *f = *state;
+    struct local_fx *f = *state;
     fill(f->path);
     size_t n;
     char **t;
@@ -247,10 +208,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
-            test_local_scan__batch_reads_as_lookups_do, setup, teardown),
+            test_local_scan__batch_reads_as_lookups_do, setup,
+            local_fx_teardown),
         cmocka_unit_test_setup_teardown(
             test_local_scan__threads_read_together_latency_overlaps, setup_slow,
-            teardown),
+            local_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
